@@ -1,0 +1,176 @@
+"""The shape of a legend file, as pydantic models.
+
+A legend is one Markdown file: YAML front matter (validated by :class:`Legend`)
+followed by the retelling, 80-160 words in the project's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+THEMES: tuple[str, ...] = (
+    "lost-item",
+    "late-delivery",
+    "returns",
+    "bereavement",
+    "child",
+    "travel",
+    "health",
+    "social-media",
+    "recovery",
+    "personal-touch",
+    "empowerment",
+    "listening",
+    "speed",
+    "going-the-extra-mile",
+)
+
+INDUSTRIES: tuple[str, ...] = (
+    "retail",
+    "e-commerce",
+    "hotels",
+    "airlines",
+    "travel",
+    "restaurants",
+    "technology",
+    "telecom",
+    "health-care",
+    "utilities",
+    "banking",
+    "insurance",
+    "public-services",
+    "b2b",
+    "automotive",
+    "entertainment",
+    "education",
+    "other",
+)
+
+STATUSES: tuple[str, ...] = ("confirmed", "widely-reported", "disputed")
+
+Theme = Literal[THEMES]  # type: ignore[valid-type]
+Industry = Literal[INDUSTRIES]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+RETELLING_WORDS = (80, 160)
+
+
+class Source(BaseModel):
+    """Where a legend was reported: a public URL or one of the seed articles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: str | None = None
+    seed: str | None = None
+    date: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: object) -> object:
+        # YAML turns 2012-05-01 into a date object; keep dates as text.
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, int):
+            return str(value)
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _partial_date(cls, value: str | None) -> str | None:
+        if value is not None and not PARTIAL_DATE.match(value):
+            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError("url must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _url_or_seed(self) -> Source:
+        if not (self.url or self.seed):
+            raise ValueError("a source needs a url or a seed file")
+        return self
+
+    def citation(self) -> str:
+        """One line naming the source, for answers and cards."""
+        where = self.url or f"seed article {self.seed}"
+        when = f", {self.date}" if self.date else ""
+        return f"{self.title} — {self.publisher}{when} ({where})"
+
+
+class Legend(BaseModel):
+    """One customer-service legend: curated fields plus the retelling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str = Field(min_length=1)
+    company: str = Field(min_length=1)
+    industry: Industry
+    themes: list[Theme] = Field(min_length=1)
+    principles: list[str] = Field(default_factory=list)
+    year: int | None = None
+    situation: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    outcome: str = Field(min_length=1)
+    lessons: list[str] = Field(min_length=1)
+    try_this: str = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    status: Status
+    status_note: str | None = None
+    retelling: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError("id must be a lowercase slug like 'ritz-carlton-giraffe'")
+        return value
+
+    @field_validator("themes", "principles")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("list has repeated entries")
+        return value
+
+    @field_validator("retelling")
+    @classmethod
+    def _retelling_length(cls, value: str) -> str:
+        low, high = RETELLING_WORDS
+        words = len(value.split())
+        if not low <= words <= high:
+            raise ValueError(f"retelling has {words} words; it must have {low}-{high}")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _disputed_needs_note(self) -> Legend:
+        if self.status == "disputed" and not self.status_note:
+            raise ValueError("a disputed legend needs a status_note saying what is disputed")
+        return self
+
+    def search_text(self) -> str:
+        """The text that is embedded and keyword-indexed for this legend."""
+        parts = [
+            self.title,
+            f"{self.company} ({self.industry})",
+            "Themes: " + ", ".join(t.replace("-", " ") for t in self.themes),
+            "Principles: " + ", ".join(p.replace("-", " ") for p in self.principles),
+            self.situation,
+            self.action,
+            self.outcome,
+            " ".join(self.lessons),
+            self.retelling,
+        ]
+        return "\n".join(p for p in parts if p)

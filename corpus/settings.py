@@ -1,0 +1,56 @@
+"""All configuration, read from ``LEGENDS_*`` environment variables in one place.
+
+Every layer (corpus, index, assistant, ui) asks :func:`get_settings` instead of
+reading the environment itself, so the README's configuration table is complete.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "service-legends"
+PACKAGED_LEGENDS = Path(__file__).parent / "legends"
+PACKAGED_FRAMEWORKS = Path(__file__).parent / "frameworks"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration for one process."""
+
+    home: Path
+    library_dir: Path
+    embedding_model: str | None
+    llm: str | None
+    llm_base_url: str | None
+    llm_api_key: str | None
+
+    @property
+    def user_corpus_dir(self) -> Path:
+        """Legends added by ingestion or approved submissions live here."""
+        return self.home / "corpus"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def corpus_dirs(self) -> list[Path]:
+        """Where legend files are read from: the packaged library, then the user's."""
+        return [self.library_dir, self.user_corpus_dir]
+
+
+def get_settings() -> Settings:
+    """Read the ``LEGENDS_*`` environment variables (read afresh on each call)."""
+    home = os.environ.get("LEGENDS_HOME") or user_data_dir(APP_NAME, appauthor=False)
+    return Settings(
+        home=Path(home).expanduser(),
+        library_dir=Path(os.environ.get("LEGENDS_LIBRARY_DIR") or PACKAGED_LEGENDS).expanduser(),
+        embedding_model=os.environ.get("LEGENDS_EMBEDDING_MODEL") or None,
+        llm=os.environ.get("LEGENDS_LLM") or None,
+        llm_base_url=os.environ.get("LEGENDS_LLM_BASE_URL") or None,
+        llm_api_key=os.environ.get("LEGENDS_LLM_API_KEY") or None,
+    )

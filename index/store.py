@@ -1,0 +1,131 @@
+"""The Chroma collection that holds one embedding per legend.
+
+Embeddings are always passed in explicitly; the collection is created without an
+embedding function so Chroma never tries to download its default model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+COLLECTION = "legends"
+VIEWS_PER_LEGEND = 4  # see index.views.legend_views
+SCHEMA_VERSION = "2"  # bump when the stored metadata layout changes
+
+
+@dataclass(frozen=True)
+class StoredLegend:
+    id: str
+    content_hash: str
+
+
+def _client(index_dir: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(index_dir),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
+    )
+
+
+class LegendStore:
+    """A Chroma collection tagged with the embedding model that filled it."""
+
+    def __init__(self, index_dir: Path, model_name: str) -> None:
+        self.index_dir = index_dir
+        self.model_name = model_name
+        self.client = _client(index_dir)
+        self.collection = self._open()
+
+    def _open(self):
+        return self.client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            metadata={
+                "hnsw:space": "cosine",
+                "embedding_model": self.model_name,
+                "schema_version": SCHEMA_VERSION,
+            },
+        )
+
+    @property
+    def matches_model(self) -> bool:
+        """False when the collection was filled by another model or metadata layout."""
+        meta = self.collection.metadata or {}
+        return (
+            meta.get("embedding_model") == self.model_name
+            and meta.get("schema_version") == SCHEMA_VERSION
+        )
+
+    def stored_dimension(self) -> int | None:
+        meta = self.collection.metadata or {}
+        value = meta.get("dimension")
+        return int(value) if value is not None else None
+
+    def reset(self, dimension: int | None = None) -> None:
+        """Drop every vector and start an empty collection for the current model."""
+        self.client.delete_collection(COLLECTION)
+        self.collection = self._open()
+        if dimension is not None:
+            self.record_dimension(dimension)
+
+    def record_dimension(self, dimension: int) -> None:
+        meta = dict(self.collection.metadata or {})
+        meta.pop("hnsw:space", None)  # immutable after creation; Chroma rejects changing it
+        meta["dimension"] = dimension
+        self.collection.modify(metadata=meta)
+
+    def stored(self) -> dict[str, str]:
+        """Map of legend id to the content hash it was embedded from.
+
+        A legend whose views carry different hashes (an interrupted write) maps to
+        an empty hash, so the next sync embeds it again.
+        """
+        got = self.collection.get(include=["metadatas"])
+        hashes: dict[str, set[str]] = {}
+        for meta in got["metadatas"]:
+            meta = meta or {}
+            hashes.setdefault(meta.get("legend_id", ""), set()).add(meta.get("content_hash", ""))
+        return {
+            legend_id: next(iter(found)) if len(found) == 1 else ""
+            for legend_id, found in hashes.items()
+        }
+
+    def replace_legend(
+        self, legend_id: str, ids: list[str], embeddings: list[list[float]], metadatas: list[dict]
+    ) -> None:
+        """Store a legend's vectors (one per view), dropping any views it no longer has."""
+        self.delete([legend_id])
+        self.collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas)
+
+    def delete(self, legend_ids: list[str]) -> None:
+        """Remove every vector of the given legends."""
+        if legend_ids:
+            self.collection.delete(where={"legend_id": {"$in": list(legend_ids)}})
+
+    def count(self) -> int:
+        """How many vectors are stored (several per legend)."""
+        return self.collection.count()
+
+    def query(self, embedding: list[float], k: int, where: dict | None = None) -> list[tuple]:
+        """The ``k`` nearest legends as ``(legend id, cosine similarity)``, best first.
+
+        A legend scores by its closest view.
+        """
+        total = self.count()
+        if total == 0 or k <= 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[embedding],
+            n_results=min(k * VIEWS_PER_LEGEND, total),
+            where=where or None,
+            include=["distances", "metadatas"],
+        )
+        best: dict[str, float] = {}
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
+            legend_id = meta["legend_id"]
+            best.setdefault(legend_id, 1.0 - float(distance))  # results come nearest first
+        return sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]

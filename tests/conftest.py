@@ -1,0 +1,73 @@
+"""Shared fixtures: a temporary LEGENDS_HOME per test and the real embedding model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from corpus.settings import PACKAGED_LEGENDS, get_settings  # noqa: E402
+from index.embeddings import Embedder  # noqa: E402
+
+SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def legends_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty LEGENDS_HOME; the user's data is never touched."""
+    home = tmp_path / "legends-home"
+    monkeypatch.setenv("LEGENDS_HOME", str(home))
+    monkeypatch.delenv("LEGENDS_LIBRARY_DIR", raising=False)
+    monkeypatch.delenv("LEGENDS_EMBEDDING_MODEL", raising=False)
+    monkeypatch.delenv("LEGENDS_LLM", raising=False)
+    return home
+
+
+@pytest.fixture
+def library_copy(tmp_path, monkeypatch) -> Path:
+    """A writable copy of the packaged legends, used as the library for this test."""
+    target = tmp_path / "library"
+    shutil.copytree(PACKAGED_LEGENDS, target)
+    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(target))
+    return target
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The real all-MiniLM-L6-v2 model, loaded once for the whole run."""
+    model = Embedder()
+    assert model.dimension == 384
+    return model
+
+
+@pytest.fixture(scope="session")
+def shared_index_home(tmp_path_factory, embedder) -> Path:
+    """A LEGENDS_HOME with the packaged library indexed once, for read-only tests."""
+    from index.legend_index import LegendIndex
+
+    home = tmp_path_factory.mktemp("shared-home")
+    old = os.environ.get("LEGENDS_HOME")
+    os.environ["LEGENDS_HOME"] = str(home)
+    try:
+        LegendIndex(get_settings(), embedder).sync()
+    finally:
+        if old is None:
+            os.environ.pop("LEGENDS_HOME", None)
+        else:
+            os.environ["LEGENDS_HOME"] = old
+    return home
+
+
+@pytest.fixture
+def shared_index(shared_index_home, monkeypatch, embedder):
+    """A ready LegendIndex over the packaged library (do not modify its files)."""
+    from index.legend_index import LegendIndex
+
+    monkeypatch.setenv("LEGENDS_HOME", str(shared_index_home))
+    return LegendIndex(get_settings(), embedder)

@@ -1,0 +1,18 @@
+"""The typer application: each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from ui.cli import library_commands, search_commands
+
+app = typer.Typer(
+    name="legends",
+    help="Service Legends: customer-service legends, retold with their lessons and sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+library_commands.register(app)
+search_commands.register(app)

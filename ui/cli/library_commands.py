@@ -1,0 +1,71 @@
+"""``legends index``, ``legends list`` and ``legends check``: the corpus and its index."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from corpus.loader import load_corpus
+from ui.cli.output import print_json, sources_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index_command)
+    app.command("list")(list_command)
+    app.command("check")(check_command)
+
+
+def index_command(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and embed everything."),
+) -> None:
+    """Build or update the search index from the legend files (only changes are embedded)."""
+    from index.legend_index import LegendIndex
+
+    legend_index = LegendIndex()
+    report = legend_index.sync(rebuild=rebuild, progress=True)
+    for problem in legend_index.problems:
+        print(f"Skipped: {problem}", file=sys.stderr)
+    print(f"Index at {legend_index.settings.index_dir}: {report.summary()}.")
+
+
+def list_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """List every legend in the corpus."""
+    corpus = load_corpus()
+    legends = sorted((item.legend for item in corpus.legends), key=lambda lg: lg.id)
+    if as_json:
+        print_json(
+            {
+                "legends": [
+                    {
+                        "id": lg.id,
+                        "title": lg.title,
+                        "company": lg.company,
+                        "industry": lg.industry,
+                        "themes": list(lg.themes),
+                        "status": lg.status,
+                        "sources": sources_json(lg),
+                    }
+                    for lg in legends
+                ]
+            }
+        )
+    else:
+        for lg in legends:
+            print(f"{lg.id:45} {lg.company} — {lg.title} [{', '.join(lg.themes)}]")
+        print(f"{len(legends)} legends.")
+    for problem in corpus.problems:
+        print(f"Skipped: {problem}", file=sys.stderr)
+
+
+def check_command() -> None:
+    """Validate every legend file; exit 1 listing every problem found."""
+    corpus = load_corpus()
+    for problem in corpus.problems:
+        print(problem)
+    if corpus.problems:
+        print(f"{len(corpus.problems)} problem(s); {len(corpus.legends)} legends are valid.")
+        raise typer.Exit(1)
+    print(f"All {len(corpus.legends)} legends are valid.")
