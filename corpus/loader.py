@@ -47,6 +47,8 @@ class CorpusLoad:
 
     legends: list[LoadedLegend] = field(default_factory=list)
     problems: list[LegendProblem] = field(default_factory=list)
+    # id -> the file that was replaced by a later folder's legend of the same id.
+    overridden: dict[str, Path] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Legend]:
         return {item.legend.id: item.legend for item in self.legends}
@@ -76,7 +78,8 @@ def parse_legend_file(path: Path) -> Legend | list[LegendProblem]:
         legend = Legend.model_validate({**post.metadata, "retelling": post.content})
     except ValidationError as error:
         return [
-            LegendProblem(path, _field_name(issue["loc"]), issue["msg"]) for issue in error.errors()
+            LegendProblem(path, _field_name(issue["loc"]), _reason(issue))
+            for issue in error.errors()
         ]
     problems = []
     if legend.id != path.stem:
@@ -88,6 +91,13 @@ def parse_legend_file(path: Path) -> Legend | list[LegendProblem]:
             LegendProblem(path, "principles", f"unknown principle(s): {', '.join(unknown)}")
         )
     return problems or legend
+
+
+def _reason(issue: dict) -> str:
+    # pydantic says "Field required"; say plainly that the field is missing from the file.
+    if issue.get("type") == "missing":
+        return "missing: this field is required"
+    return issue["msg"]
 
 
 def _field_name(loc: tuple) -> str:
@@ -108,21 +118,33 @@ def legend_files(folders: Iterable[Path]) -> list[Path]:
 
 
 def load_corpus(folders: Iterable[Path] | None = None) -> CorpusLoad:
-    """Load every legend from ``folders`` (default: the packaged and the user corpus)."""
+    """Load every legend from ``folders`` (default: the packaged and the user corpus).
+
+    A legend in a later folder overrides one with the same id in an earlier folder
+    (so a user's copy of a packaged legend, e.g. with an extra source, replaces it
+    without touching the package); the same id twice within one folder is a problem.
+    """
     if folders is None:
         folders = get_settings().corpus_dirs
     result = CorpusLoad()
-    seen: dict[str, Path] = {}
-    for path in legend_files(folders):
-        parsed = parse_legend_file(path)
-        if isinstance(parsed, list):
-            result.problems.extend(parsed)
-            continue
-        if parsed.id in seen:
-            result.problems.append(
-                LegendProblem(path, "id", f"'{parsed.id}' is already used by {seen[parsed.id]}")
-            )
-            continue
-        seen[parsed.id] = path
-        result.legends.append(LoadedLegend(parsed, path, content_hash(parsed)))
+    chosen: dict[str, LoadedLegend] = {}
+    for folder in folders:
+        in_folder: dict[str, Path] = {}
+        for path in legend_files([folder]):
+            parsed = parse_legend_file(path)
+            if isinstance(parsed, list):
+                result.problems.extend(parsed)
+                continue
+            if parsed.id in in_folder:
+                result.problems.append(
+                    LegendProblem(
+                        path, "id", f"'{parsed.id}' is already used by {in_folder[parsed.id]}"
+                    )
+                )
+                continue
+            in_folder[parsed.id] = path
+            if parsed.id in chosen:
+                result.overridden[parsed.id] = chosen[parsed.id].path
+            chosen[parsed.id] = LoadedLegend(parsed, path, content_hash(parsed))
+    result.legends = list(chosen.values())
     return result

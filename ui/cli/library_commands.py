@@ -61,11 +61,17 @@ def list_command(
 
 
 def check_command() -> None:
-    """Validate every legend file; exit 1 listing every problem found."""
+    """Validate every legend file and look for near-duplicates; exit 1 listing every problem."""
+    from corpus.similarity import find_near_duplicates
+
     corpus = load_corpus()
     for problem in corpus.problems:
         print(problem)
-    if corpus.problems:
-        print(f"{len(corpus.problems)} problem(s); {len(corpus.legends)} legends are valid.")
+    duplicates = find_near_duplicates([item.legend for item in corpus.legends])
+    for duplicate in duplicates:
+        print(f"Near-duplicate: {duplicate}; merge them or make them distinct")
+    count = len(corpus.problems) + len(duplicates)
+    if count:
+        print(f"{count} problem(s); {len(corpus.legends)} legends are valid.")
         raise typer.Exit(1)
-    print(f"All {len(corpus.legends)} legends are valid.")
+    print(f"All {len(corpus.legends)} legends are valid; no near-duplicates.")

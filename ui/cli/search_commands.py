@@ -49,6 +49,7 @@ def search_payload(legend_index, query: str, k: int, themes: list[str]) -> dict:
                 "title": hit.legend.title,
                 "company": hit.legend.company,
                 "score": round(hit.score, 4),
+                "relevance": round(hit.relevance, 4),
                 "themes": list(hit.legend.themes),
                 "sources": sources_json(hit.legend),
                 "excerpt": excerpt(hit.legend.retelling),
@@ -63,11 +64,12 @@ def print_results(payload: dict) -> None:
         print(f"No legends found for {payload['query']!r}.")
         return
     for rank, result in enumerate(payload["results"], 1):
-        print(f"{rank}. {result['title']} — {result['company']} (score {result['score']:.2f})")
+        print(
+            f"{rank}. {result['title']} — {result['company']} (relevance {result['relevance']:.2f})"
+        )
         print(f"   {result['excerpt']}")
         for source in result["sources"]:
-            where = source.get("url") or f"seed article {source.get('seed')}"
-            print(f"   Source: {source['title']}, {source['publisher']} ({where})")
+            print(f"   Source: {source['citation']}")
         print()
 
 

@@ -1,0 +1,349 @@
+"""Ingest a user's files into the user corpus: read, split, deduplicate, write.
+
+For each input file: read it (:mod:`readers`), find its stories (:mod:`splitter`,
+or the rows of a batch), and for each story either merge it as an extra source
+into the legend that already tells it (same company and similar text, see
+:mod:`corpus.similarity`), report it unchanged (that legend already cites this
+very file), or build a new legend (:mod:`builder`). All legend files of one
+input are written (atomically) before the next input is read. Indexing is the
+caller's job: this layer must not import ``index/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from corpus.ingest.builder import Candidate, build_legend
+from corpus.ingest.company import GAZETTEER, CompanyGuess, detect_company
+from corpus.ingest.readers import Document, IngestError, Row, read_document
+from corpus.ingest.splitter import past_verbs, split_stories
+from corpus.ingest.writer import write_legend
+from corpus.loader import load_corpus
+from corpus.schema import INGESTED_WORDS, Legend, Source
+from corpus.settings import Settings, get_settings
+from corpus.similarity import (
+    SimilarityModel,
+    company_relation,
+    content_words,
+    is_duplicate,
+    legend_words,
+)
+
+PUBLISHER = "Ingested file"
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    added: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the human output."""
+        parts = []
+        for label, ids in (("added", self.added), ("merged", self.merged)):
+            if ids:
+                parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} unchanged")
+        if self.errors:
+            parts.append(f"{len(self.errors)} error(s): " + "; ".join(self.errors))
+        return f"{self.path}: " + (", ".join(parts) or "nothing to ingest")
+
+
+@dataclass
+class IngestReport:
+    """What one ``legends ingest`` run did, by legend id and by file."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    def _ids(self, attribute: str) -> list[str]:
+        out: list[str] = []
+        for report in self.files:
+            for legend_id in getattr(report, attribute):
+                if legend_id not in out:
+                    out.append(legend_id)
+        return out
+
+    @property
+    def added(self) -> list[str]:
+        return self._ids("added")
+
+    @property
+    def merged(self) -> list[str]:
+        return self._ids("merged")
+
+    @property
+    def unchanged(self) -> list[str]:
+        # A legend added or merged by another file of this run did change.
+        changed = set(self.added) | set(self.merged)
+        return [i for i in self._ids("unchanged") if i not in changed]
+
+    @property
+    def errors(self) -> list[dict]:
+        return [{"path": r.path, "error": e} for r in self.files for e in r.errors]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.merged)
+
+    def to_json(self) -> dict:
+        """Exactly the ``--json`` shape: added, merged, unchanged, errors."""
+        return {
+            "added": self.added,
+            "merged": self.merged,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class _Entry:
+    legend: Legend
+    words: set[str]
+
+
+class _Corpus:
+    """The legends known during a run: the loaded corpus plus what this run wrote."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        loaded = load_corpus(settings.corpus_dirs)
+        self.entries: dict[str, _Entry] = {
+            item.legend.id: _Entry(item.legend, legend_words(item.legend))
+            for item in loaded.legends
+        }
+        # Ids of legends whose files are broken still count as taken.
+        self.taken = set(self.entries) | {p.path.stem for p in loaded.problems}
+
+    def put(self, legend: Legend) -> None:
+        self.entries[legend.id] = _Entry(legend, legend_words(legend))
+        self.taken.add(legend.id)
+
+    def find_same_story(
+        self, text: str, company: str, checksum: str | None = None
+    ) -> Legend | None:
+        """The legend telling the same story as ``text``, if any.
+
+        Among the legends similar enough, one that already cites the file with
+        ``checksum`` wins (so re-ingesting reports it unchanged); else the most similar.
+        """
+        words = content_words(text, exclude=[company])
+        model = SimilarityModel([e.words for e in self.entries.values()] + [words])
+        matches: list[tuple[float, Legend]] = []
+        for entry in self.entries.values():
+            relation = company_relation(company, entry.legend.company)
+            score = model.score(words, entry.words)
+            if is_duplicate(score, relation):
+                matches.append((score, entry.legend))
+        if not matches:
+            return None
+        for _score, legend in matches:
+            if checksum and any(s.checksum == checksum for s in legend.sources):
+                return legend
+        return max(matches, key=lambda match: match[0])[1]
+
+
+def ingest_paths(paths: Iterable[Path], settings: Settings | None = None) -> IngestReport:
+    """Ingest every file in ``paths`` into the user corpus; never raises for a bad file."""
+    settings = settings or get_settings()
+    corpus = _Corpus(settings)
+    report = IngestReport()
+    for path in paths:
+        file_report = FileReport(str(path))
+        report.files.append(file_report)
+        try:
+            document = read_document(Path(path))
+        except IngestError as error:
+            file_report.errors.append(str(error))
+            continue
+        pending: dict[str, Legend] = {}
+        _ingest_document(document, corpus, pending, file_report)
+        try:
+            for legend in pending.values():
+                write_legend(settings.user_corpus_dir, legend)
+        except OSError as error:
+            file_report.errors.append(f"could not write legend files ({error.strerror or error})")
+            file_report.added.clear()
+            file_report.merged.clear()
+    return report
+
+
+def _ingest_document(
+    document: Document, corpus: _Corpus, pending: dict[str, Legend], report: FileReport
+) -> None:
+    report.errors.extend(document.row_errors)
+    if document.legend is not None:
+        _ingest_legend(document.legend, corpus, pending, report)
+        return
+    try:
+        candidates = _candidates(document)
+    except IngestError as error:
+        report.errors.append(str(error))
+        return
+    for candidate in candidates:
+        _ingest_candidate(candidate, corpus, pending, report)
+
+
+def _source(document: Document, row: Row | None = None) -> Source:
+    hints = row or document.hints
+    url = hints.source_url if hints and hints.source_url else None
+    date = (hints.date if hints and hints.date else None) or document.date
+    return Source(
+        title=(row.title if row and row.title else document.title)[:200],
+        publisher=PUBLISHER,
+        url=url if url and url.startswith(("http://", "https://")) else None,
+        file=document.path.name,
+        checksum=document.checksum,
+        date=date,
+    )
+
+
+def _company(name: str | None, text: str) -> CompanyGuess:
+    if not name:
+        return detect_company(text)
+    industry = GAZETTEER[name][1] if name in GAZETTEER else None
+    return CompanyGuess(name, industry)
+
+
+def _candidates(document: Document) -> list[Candidate]:
+    if document.is_batch:
+        return [
+            Candidate(
+                text=row.text,
+                company=_company(row.company, row.text),
+                source=_source(document, row),
+                title=row.title,
+                themes=row.themes,
+                industry=row.industry,
+                line=row.line,
+            )
+            for row in document.rows
+        ]
+    hints = document.hints
+    stories = split_stories(document.text)
+    if not stories:
+        # A short file holding one story of the user's own (perhaps naming no company)
+        # is taken whole, as long as it reads as a narrative.
+        words = len(document.text.split())
+        if INGESTED_WORDS[0] <= words <= INGESTED_WORDS[1] and len(past_verbs(document.text)) >= 2:
+            return [
+                Candidate(
+                    text=document.text,
+                    company=_company(hints.company if hints else None, document.text),
+                    source=_source(document),
+                    title=hints.title if hints else None,
+                    themes=hints.themes if hints else [],
+                )
+            ]
+        raise IngestError(
+            "no customer-service story found (looked for past-tense accounts of a company "
+            "and its customers or staff)"
+        )
+    # Front-matter hints (company, title, themes) describe the file's one story; they
+    # cannot be pinned on any one story of a file that holds several.
+    single = hints if hints and len(stories) == 1 else None
+    return [
+        Candidate(
+            text=story.text,
+            company=_company(single.company, story.text) if single else story.company,
+            source=_source(document),
+            title=single.title if single else None,
+            themes=single.themes if single else [],
+        )
+        for story in stories
+    ]
+
+
+def _with_source(legend: Legend, source: Source) -> Legend | None:
+    """``legend`` citing ``source`` too, or None when it already cites that very file."""
+    sources = list(legend.sources)
+    for index, existing in enumerate(sources):
+        if existing == source:
+            return None
+        if existing.checksum and existing.checksum == source.checksum:
+            return None
+        if existing.file and existing.file == source.file:
+            # Same file name, new content: refresh the entry instead of adding another.
+            sources[index] = source
+            return legend.model_copy(update={"sources": sources})
+    return legend.model_copy(update={"sources": [*sources, source]})
+
+
+def _ingest_candidate(
+    candidate: Candidate,
+    corpus: _Corpus,
+    pending: dict[str, Legend],
+    report: FileReport,
+) -> None:
+    same = corpus.find_same_story(candidate.text, candidate.company.name, candidate.source.checksum)
+    if same is not None:
+        updated = _with_source(same, candidate.source)
+        if updated is None:
+            _note(report.unchanged, same.id)
+            return
+        corpus.put(updated)
+        pending[updated.id] = updated
+        if same.id not in report.added:
+            _note(report.merged, same.id)
+        return
+    try:
+        legend = build_legend(candidate, corpus.taken)
+    except IngestError as error:
+        report.errors.append(_row_prefix(candidate) + str(error))
+        return
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_name = ".".join(str(p) for p in first["loc"]) or "legend"
+        report.errors.append(f"{_row_prefix(candidate)}{field_name}: {first['msg']}")
+        return
+    corpus.put(legend)
+    pending[legend.id] = legend
+    _note(report.added, legend.id)
+
+
+def _row_prefix(candidate: Candidate) -> str:
+    return f"line {candidate.line}: " if candidate.line else ""
+
+
+def _ingest_legend(
+    legend: Legend, corpus: _Corpus, pending: dict[str, Legend], report: FileReport
+) -> None:
+    existing = corpus.entries.get(legend.id)
+    if existing is not None:
+        if existing.legend == legend:
+            _note(report.unchanged, legend.id)
+        else:
+            report.errors.append(
+                f"a different legend with id '{legend.id}' already exists; "
+                "change the id or remove the existing legend first"
+            )
+        return
+    same = corpus.find_same_story(legend.retelling, legend.company)
+    if same is not None:
+        merged = same
+        for source in legend.sources:
+            merged = _with_source(merged, source) or merged
+        if merged == same:
+            _note(report.unchanged, same.id)
+            return
+        corpus.put(merged)
+        pending[merged.id] = merged
+        _note(report.merged, merged.id)
+        return
+    corpus.put(legend)
+    pending[legend.id] = legend
+    _note(report.added, legend.id)
+
+
+def _note(ids: list[str], legend_id: str) -> None:
+    if legend_id not in ids:
+        ids.append(legend_id)

@@ -1,0 +1,537 @@
+"""Split an article into the customer-service stories it tells.
+
+Articles about service mix stories with everything else: navigation, author bios,
+lists of tools or principles, questions to the reader, "Leave a comment". The
+splitter works in three passes, none of which knows any particular article:
+
+1. **Blocks.** Lines become headings, paragraphs (hard-wrapped lines re-joined)
+   and bullets; consecutive bullets form a list.
+2. **Segments.** Each bullet is its own segment. Paragraphs are split into
+   sentences; a new paragraph that names a different company starts a new
+   segment, as does a sentence that clearly introduces another company's story
+   ("the tale of a Nordstrom employee"). A following paragraph without a new
+   company continues the story when it is narrative itself (past tense).
+3. **Scoring.** Each segment is trimmed (leading/trailing questions, boilerplate)
+   and scored for story-likeness: past-tense narrative verbs, a named company,
+   a customer or employee actor, enough length; boilerplate and author bios sink
+   it. A list where most items are not stories (tips, principles, tools) is
+   dropped whole. Adjacent segments about the same company are one story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.ingest.company import (
+    UNKNOWN_COMPANY,
+    CompanyGuess,
+    companies_in,
+    detect_company,
+    mentions_company,
+)
+from corpus.similarity import companies_match
+
+STORY_THRESHOLD = 4.0
+MIN_STORY_WORDS = 25
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪●◦‣+]|\d{1,2}[.)])\s+")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_TERMINAL = re.compile(r"[.!?:;…\"”’)]\s*$")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "no",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "e.g",
+        "i.e",
+        "etc",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "gov",
+        "u.s",
+    ]
+)
+
+IRREGULAR_PAST = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "got",
+        "gave",
+        "took",
+        "sent",
+        "made",
+        "found",
+        "left",
+        "went",
+        "came",
+        "told",
+        "said",
+        "spent",
+        "bought",
+        "lost",
+        "paid",
+        "brought",
+        "held",
+        "kept",
+        "met",
+        "ran",
+        "saw",
+        "thought",
+        "knew",
+        "wrote",
+        "sold",
+        "began",
+        "became",
+        "felt",
+        "heard",
+        "sat",
+        "stood",
+        "drove",
+        "flew",
+        "fell",
+        "won",
+        "wore",
+        "tore",
+        "hung",
+        "rang",
+        "sang",
+        "led",
+        "lent",
+        "meant",
+        "put",
+        "read",
+        "shut",
+        "split",
+        "understood",
+        "forgot",
+        "caught",
+        "taught",
+        "fought",
+        "sought",
+        "grew",
+        "threw",
+        "drew",
+        "hid",
+        "chose",
+        "broke",
+        "spoke",
+        "woke",
+        "rode",
+        "gotten",
+        "wasn't",
+        "weren't",
+        "didn't",
+        "hadn't",
+        "couldn't",
+    ]
+)
+# -ed words that are usually adjectives or not verbs at all.
+NOT_PAST = frozenset(
+    [
+        "need",
+        "needed",
+        "related",
+        "unrelated",
+        "based",
+        "indeed",
+        "speed",
+        "feed",
+        "seed",
+        "red",
+        "bed",
+        "shed",
+        "hundred",
+        "united",
+        "limited",
+        "detailed",
+        "advanced",
+        "interested",
+        "excited",
+        "dedicated",
+        "experienced",
+        "skilled",
+        "valued",
+        "equipped",
+        "personalized",
+        "personalised",
+        "established",
+        "required",
+        "marked",
+        "centered",
+        "centred",
+        "tired",
+        "talented",
+        "beloved",
+        "sacred",
+        "naked",
+        "wicked",
+        "rugged",
+        "ragged",
+        "crooked",
+        "wretched",
+    ]
+)
+
+ACTOR = re.compile(
+    r"\b(?:(?:a|an|the|one|this|that|our|their|her|his|my|every)\s+customer(?!\s+(?:service|"
+    r"experience|support|feedback|loyalty|satisfaction|interactions?|journey|effort|skills))"
+    r"|customers\b(?!\s+(?:service|experience))"
+    r"|employees?|staff|representatives?|reps?|agents?|associates?|clerks?|managers?|pilots?|"
+    r"drivers?|guests?|passengers?|shoppers?|clients?|patients?|team|woman|man|mother|mom|"
+    r"daughter|father|dad|son|family|grandfather|grandmother|sister|brother|wife|husband|"
+    r"child|boy|girl|dentist|doctor|nurse|waiter|waitress|barista|I|my|he|she)\b",
+    flags=re.IGNORECASE,
+)
+
+BOILERPLATE = re.compile(
+    r"leave a (comment|reply)|share (this|it) (post|on)|share this|email this|copyright|©|"
+    r"all rights reserved|filed under|tagged with|skip to|subscribe|sign up|newsletter|"
+    r"related posts|read more|click here|posted (in|by|on)|comments? below|"
+    r"email address will not be published|required fields|privacy policy|terms of (use|service)|"
+    r"cookies?\b|follow us|no comments",
+    flags=re.IGNORECASE,
+)
+BIO = re.compile(
+    r"^[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+ (?:is|has been|was) (?:a|an|the)\b.*\b(?:author|"
+    r"writer|editor|speaker|expert|consultant|founder|manager|journalist|blogger|columnist|"
+    r"coach|trainer|professor)\b"
+)
+STORY_INTRO = re.compile(
+    r"\b(?:tale|story|stories|example|case|anecdote|legend)\b(?:\W+\w+){0,4}\W*$", re.IGNORECASE
+)
+
+
+@dataclass
+class Block:
+    """A heading, a paragraph or a bullet (``list_id`` groups consecutive bullets)."""
+
+    kind: str
+    text: str
+    list_id: int | None = None
+
+
+@dataclass
+class Segment:
+    """A run of sentences that may be one story."""
+
+    sentences: list[str]
+    list_id: int | None = None
+    # The company the segment is about so far (first one named), to spot a switch.
+    company_hint: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass
+class StoryCandidate:
+    """One story found in a document, with why it was judged a story."""
+
+    text: str
+    company: CompanyGuess
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+# -- blocks ---------------------------------------------------------------------------
+
+
+def to_blocks(text: str) -> list[Block]:
+    """Headings, paragraphs and bullets, with hard-wrapped lines joined again."""
+    blocks: list[Block] = []
+    list_id = 0
+    open_block: Block | None = None
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            open_block = None
+            continue
+        if _BULLET.match(line):
+            item = _BULLET.sub("", line).strip()
+            if not blocks or blocks[-1].kind != "bullet":
+                list_id += 1
+            open_block = Block("bullet", item, list_id)
+            blocks.append(open_block)
+            continue
+        if _MD_HEADING.match(line):
+            blocks.append(Block("heading", _MD_HEADING.sub("", line)))
+            open_block = None
+            continue
+        if open_block is not None and not _TERMINAL.search(open_block.text):
+            # A hard-wrapped line: it continues the paragraph or bullet above.
+            open_block.text += " " + line
+            continue
+        words = len(line.split())
+        if words <= 10 and not _TERMINAL.search(line):
+            blocks.append(Block("heading", line))
+            open_block = None
+            continue
+        open_block = Block("paragraph", line)
+        blocks.append(open_block)
+    return blocks
+
+
+def sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences, keeping initials ("B. Dalton") and abbreviations."""
+    parts = re.split(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])", text.strip())
+    # re.split with a group returns [text, closer, text, closer, ...]; glue closers back.
+    pieces: list[str] = []
+    for index in range(0, len(parts), 2):
+        chunk = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
+        pieces.append(chunk)
+    out: list[str] = []
+    for piece in pieces:
+        if out:
+            last_word = out[-1].rstrip('"”’)').rsplit(None, 1)[-1]
+            stem = last_word.rstrip(".").casefold()
+            if (len(stem) == 1 and stem.isalpha()) or stem in _ABBREVIATIONS:
+                out[-1] = f"{out[-1]} {piece}"
+                continue
+        out.append(piece.strip())
+    return [s for s in out if s]
+
+
+# -- features -------------------------------------------------------------------------
+
+
+def past_verbs(text: str) -> set[str]:
+    """Distinct past-tense verb forms (regular -ed words and common irregular ones)."""
+    found = set()
+    for word in re.findall(r"[A-Za-z’']+", text):
+        lower = word.casefold().replace("’", "'")
+        if (
+            lower in IRREGULAR_PAST
+            or lower.endswith("ed")
+            and len(lower) > 4
+            and lower not in NOT_PAST
+        ):
+            found.add(lower)
+    return found
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip('"”’) ').endswith("?")
+
+
+def is_boilerplate(sentence: str) -> bool:
+    return bool(BOILERPLATE.search(sentence))
+
+
+def _strong_introduction(sentence: str, company: str) -> bool:
+    """Whether ``sentence`` brings in ``company`` as the subject of a new story."""
+    lowered = sentence.casefold()
+    for alias in {company.casefold(), company.casefold().split()[0]}:
+        position = lowered.find(alias)
+        if position < 0:
+            continue
+        after = lowered[position + len(alias) : position + len(alias) + 25]
+        if re.match(
+            r"(?:['’]s|\.com)?\s+(?:\w+\s+)?(?:employee|representative|rep|staff|"
+            r"agent|associate|store|clerk|manager|pilot|crew)",
+            after,
+        ):
+            return True
+        if STORY_INTRO.search(sentence[:position]):
+            return True
+    return False
+
+
+# -- segments ------------------------------------------------------------------------
+
+
+def to_segments(blocks: list[Block]) -> list[Segment]:
+    """Group sentences into candidate stories (see the module docstring)."""
+    segments: list[Segment] = []
+    current: Segment | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            current = None
+            continue
+        if block.kind == "bullet":
+            current = None
+            segments.append(Segment(sentences(block.text), block.list_id))
+            continue
+        new_paragraph = True
+        for sentence in sentences(block.text):
+            named = companies_in(sentence)
+            hint = current.company_hint if current else None
+            other = [c for c in named if not (hint and companies_match(c, hint))]
+            names_hint = bool(hint) and any(companies_match(c, hint) for c in named)
+            starts_new = current is None
+            if current is not None and new_paragraph:
+                # A new paragraph continues the story only if it names no other company
+                # and is itself narrative (the story goes on, not the commentary).
+                narrative = len(past_verbs(block.text)) >= 2 and not all(
+                    is_question(s) for s in sentences(block.text)
+                )
+                starts_new = (bool(other) and not names_hint) or not narrative
+            elif current is not None and other and not names_hint and hint:
+                starts_new = _strong_introduction(sentence, other[0])
+            if starts_new:
+                current = Segment([], None, named[0] if named else None)
+                segments.append(current)
+            elif current is not None and current.company_hint is None and named:
+                current.company_hint = named[0]
+            current.sentences.append(sentence)
+            new_paragraph = False
+    return segments
+
+
+# -- scoring -------------------------------------------------------------------------
+
+
+def _trim(segment: Segment, company: str | None) -> list[str]:
+    """Drop questions, boilerplate and stray fragments from both ends of a segment."""
+    kept = list(segment.sentences)
+
+    def droppable(sentence: str, at_end: bool) -> bool:
+        if is_question(sentence) or is_boilerplate(sentence):
+            return True
+        if len(sentence.split()) < 4 and not (company and mentions_company(sentence, company)):
+            return True
+        # A closing remark about some other company is not part of this story.
+        return (
+            at_end
+            and company is not None
+            and not mentions_company(sentence, company)
+            and bool(companies_in(sentence))
+            and not past_verbs(sentence)
+        )
+
+    while kept and droppable(kept[0], False):
+        kept.pop(0)
+    while kept and droppable(kept[-1], True):
+        kept.pop()
+    return kept
+
+
+def score_story(text: str, company: CompanyGuess) -> tuple[float, list[str]]:
+    """How story-like ``text`` is, with the reasons (higher is more story-like)."""
+    reasons: list[str] = []
+    words = len(text.split())
+    past = past_verbs(text)
+    score = min(len(past), 4) * 1.0
+    reasons.append(f"{len(past)} past-tense verbs")
+    if not company.guessed:
+        score += 1.5
+        reasons.append(f"names {company.name}")
+    elif company.name != "Unknown company":
+        score += 1.0
+        reasons.append(f"names a provider ({company.name})")
+    has_actor = bool(ACTOR.search(text))
+    if has_actor:
+        score += 1.0
+        reasons.append("has a customer or employee")
+    if words >= 40:
+        score += 1.0
+    elif words < 20:
+        score -= 2.0
+        reasons.append("too short")
+    questions = sum(1 for s in sentences(text) if is_question(s))
+    if questions:
+        score -= 1.5 * questions
+        reasons.append(f"{questions} question(s)")
+    # A first-hand testimonial ("every time I shop at X, the staff...") is a story
+    # even in the present tense.
+    if has_actor and not company.guessed:
+        first_hand = any(
+            re.search(r"\bI\b", s) and mentions_company(s, company.name) for s in sentences(text)
+        )
+        if first_hand:
+            score += 1.5
+            reasons.append("first-hand account")
+    if any(is_boilerplate(s) for s in sentences(text)):
+        score -= 5.0
+        reasons.append("boilerplate")
+    if BIO.search(text):
+        score -= 5.0
+        reasons.append("author bio")
+    return score, reasons
+
+
+def split_stories(text: str) -> list[StoryCandidate]:
+    """The customer-service stories in ``text``, in document order."""
+    segments = to_segments(to_blocks(text))
+    scored: list[tuple[Segment, StoryCandidate | None]] = []
+    for segment in segments:
+        company = detect_company(segment.text)
+        kept = _trim(segment, None if company.guessed else company.name)
+        if not kept:
+            scored.append((segment, None))
+            continue
+        body = " ".join(kept)
+        company = detect_company(body)
+        score, reasons = score_story(body, company)
+        candidate = StoryCandidate(body, company, score, reasons)
+        # A story is about someone's service: with no company or provider at all, a
+        # segment is commentary (a single-story file has its own fallback in the service).
+        story = (
+            score >= STORY_THRESHOLD
+            and candidate.words >= MIN_STORY_WORDS
+            and company.name != UNKNOWN_COMPANY
+        )
+        scored.append((segment, candidate if story else None))
+    _drop_non_story_lists(scored)
+    return _join_adjacent(scored)
+
+
+def _drop_non_story_lists(scored: list[tuple[Segment, StoryCandidate | None]]) -> None:
+    # Items of one list share a form: a list that is mostly tips, tools or principles is
+    # not a list of stories, even if one item happens to mention a company.
+    by_list: dict[int, list[int]] = {}
+    for position, (segment, _candidate) in enumerate(scored):
+        if segment.list_id is not None:
+            by_list.setdefault(segment.list_id, []).append(position)
+    for positions in by_list.values():
+        stories = sum(1 for p in positions if scored[p][1] is not None)
+        if len(positions) >= 3 and stories * 2 < len(positions):
+            for p in positions:
+                scored[p] = (scored[p][0], None)
+
+
+def _join_adjacent(scored: list[tuple[Segment, StoryCandidate | None]]) -> list[StoryCandidate]:
+    # Paragraph segments about the same company with no other story between them are
+    # one story told in parts (an aside paragraph was skipped in between).
+    out: list[StoryCandidate] = []
+    previous: Segment | None = None
+    for segment, candidate in scored:
+        if candidate is None:
+            continue
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and previous is not None
+            and previous.list_id is None
+            and segment.list_id is None
+            and not last.company.guessed
+            and companies_match(last.company.name, candidate.company.name)
+        ):
+            text = f"{last.text} {candidate.text}"
+            out[-1] = StoryCandidate(
+                text, last.company, max(last.score, candidate.score), last.reasons
+            )
+        else:
+            out.append(candidate)
+        previous = segment
+    return out

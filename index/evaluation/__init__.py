@@ -1,0 +1,1 @@
+"""Retrieval evaluation: a labelled question set, metrics, and a runner per retriever."""

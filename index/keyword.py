@@ -1,0 +1,59 @@
+"""BM25 keyword search over the legends' text (bm25s), rebuilt in memory after each sync.
+
+The corpus is small (hundreds of legends), so building takes milliseconds and
+nothing needs to be persisted.
+"""
+
+from __future__ import annotations
+
+import bm25s
+
+from corpus.schema import Legend
+from index.text import stems
+
+STOPWORDS = set(bm25s.stopwords.STOPWORDS_EN) | {
+    "story",
+    "stories",
+    "legend",
+    "legends",
+    "customer",
+    "customers",
+    "company",
+    "companies",
+}
+
+
+def _tokens(text: str) -> list[str]:
+    return [s for s in stems(text) if s not in STOPWORDS]
+
+
+def _weighted_text(legend: Legend) -> str:
+    # Names in the title and company are the words people remember a legend by.
+    return "\n".join([legend.title, legend.company, legend.search_text()])
+
+
+class KeywordIndex:
+    """BM25 over each legend's search text."""
+
+    def __init__(self, legends: list[Legend]) -> None:
+        self.ids = [legend.id for legend in legends]
+        self._bm25: bm25s.BM25 | None = None
+        if legends:
+            corpus = [_tokens(_weighted_text(legend)) for legend in legends]
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(_as_tokenized(corpus), show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` ``(legend id, BM25 score)`` with a positive score, best first."""
+        tokens = _tokens(query)
+        if self._bm25 is None or not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
+        return [(self.ids[i], float(scores[i])) for i in ranked if scores[i] > 0]
+
+
+def _as_tokenized(corpus: list[list[str]]) -> bm25s.tokenization.Tokenized:
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(token, len(vocab)) for token in doc] for doc in corpus]
+    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)

@@ -1,0 +1,105 @@
+"""Read themes, principles, industries and companies named in a question.
+
+"stories about proactiveness" names a principle; "what about airlines?" an industry;
+"that Zappos call" a company. Detected facets boost the legends that carry them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from corpus.schema import Legend
+from index.text import stems, words
+
+CUES_FILE = Path(__file__).with_name("cues.yaml")
+# Words too common in company names to identify one on their own.
+COMPANY_STOPWORDS = {
+    "the",
+    "of",
+    "and",
+    "by",
+    "co",
+    "inc",
+    "company",
+    "group",
+    "air",
+    "lines",
+    "bank",
+    "local",
+    "service",
+    "resort",
+    "world",
+    "walt",
+    "university",
+}
+
+
+@dataclass(frozen=True)
+class QueryFacets:
+    """What a question names, beyond its plain words."""
+
+    themes: frozenset[str] = field(default_factory=frozenset)
+    principles: frozenset[str] = field(default_factory=frozenset)
+    industries: frozenset[str] = field(default_factory=frozenset)
+    companies: frozenset[str] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.themes or self.principles or self.industries or self.companies)
+
+    def matches(self, legend: Legend) -> int:
+        """How many of the detected facets ``legend`` carries."""
+        return (
+            len(self.themes & set(legend.themes))
+            + len(self.principles & set(legend.principles))
+            + (legend.industry in self.industries)
+            + 2 * (legend.company.casefold() in self.companies)
+        )
+
+
+@cache
+def _cues() -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    raw = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    return {
+        group: {name: [tuple(stems(cue)) for cue in cues] for name, cues in entries.items()}
+        for group, entries in raw.items()
+    }
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    if not needle:
+        return False
+    size = len(needle)
+    return any(tuple(haystack[i : i + size]) == needle for i in range(len(haystack) - size + 1))
+
+
+def _named(query_stems: list[str], entries: dict[str, list[tuple[str, ...]]]) -> frozenset[str]:
+    return frozenset(
+        name for name, cues in entries.items() if any(_contains(query_stems, c) for c in cues)
+    )
+
+
+def company_keys(company: str) -> set[str]:
+    """Distinctive words of a company name ('The Ritz-Carlton' -> {'ritz', 'carlton'})."""
+    return {w for w in words(company) if w not in COMPANY_STOPWORDS and len(w) > 2}
+
+
+def detect_facets(query: str, companies: list[str] | None = None) -> QueryFacets:
+    """The facets ``query`` names; ``companies`` are the corpus's company names."""
+    query_stems = stems(query)
+    cues = _cues()
+    query_words = set(words(query)) | {w.split("'")[0] for w in words(query)}
+    named_companies = frozenset(
+        company.casefold()
+        for company in companies or []
+        if (keys := company_keys(company)) and keys & query_words
+    )
+    return QueryFacets(
+        themes=_named(query_stems, cues["themes"]),
+        principles=_named(query_stems, cues["principles"]),
+        industries=_named(query_stems, cues["industries"]),
+        companies=named_companies,
+    )
