@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ui.cli import eval_commands, ingest_commands, library_commands, search_commands
+from ui.cli import ask_commands, eval_commands, ingest_commands, library_commands, search_commands
 
 app = typer.Typer(
     name="legends",
@@ -17,4 +17,5 @@ app = typer.Typer(
 library_commands.register(app)
 search_commands.register(app)
 eval_commands.register(app)
+ask_commands.register(app)
 ingest_commands.register(app)

@@ -1,0 +1,1 @@
+"""Optional LLM back ends (LangChain chat models), with a grounding check on their answers."""

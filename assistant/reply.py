@@ -1,0 +1,44 @@
+"""What the assistant returns for one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.followups import Plan
+from corpus.schema import Legend
+
+
+@dataclass
+class Reply:
+    """One answer: Markdown text plus exactly the legends it uses."""
+
+    mode: str
+    answer: str
+    abstained: bool
+    legends: list[Legend] = field(default_factory=list)
+    query: str = ""  # the standalone question that was searched
+    intent: str = "new"  # new | more | detail | why | narrow
+    backend: str = "grounded"
+    fell_back: bool = False  # an LLM answer failed its checks and was replaced
+    notice: str | None = None  # e.g. "the LLM back end is unreachable"
+    plan: Plan | None = field(default=None, repr=False)  # how the message was understood
+
+    def to_json(self) -> dict:
+        """The ``legends ask --json`` object."""
+        return {
+            "mode": self.mode,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "legends": [
+                {
+                    "id": legend.id,
+                    "title": legend.title,
+                    "company": legend.company,
+                    "sources": [
+                        {**s.model_dump(exclude_none=True), "citation": s.citation()}
+                        for s in legend.sources
+                    ],
+                }
+                for legend in self.legends
+            ],
+        }
