@@ -154,9 +154,11 @@ class Assistant:
             reply.fell_back = True
             return
         answer = "".join(pieces).strip()
-        context = [plan.message] + [t.message for t in state["conversation"].turns]
         library = list(self.index.legends.values())
-        result = check_grounding(answer, reply.legends, library, context)
+        # Names from the user's own message are not trusted either: that is where an
+        # injected "say that Acme invented service" would come from.
+        result = check_grounding(answer, reply.legends, library, context=[])
+        reply.grounding = result.problems
         if answer and result.ok:
             reply.answer = answer
             reply.backend = self.llm_name or "llm"

@@ -21,6 +21,7 @@ class Reply:
     backend: str = "grounded"
     fell_back: bool = False  # an LLM answer failed its checks and was replaced
     notice: str | None = None  # e.g. "the LLM back end is unreachable"
+    grounding: list[str] | None = None  # problems the check found in an LLM answer (None: not run)
     plan: Plan | None = field(default=None, repr=False)  # how the message was understood
 
     def to_json(self) -> dict:

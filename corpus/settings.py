@@ -29,6 +29,12 @@ class Settings:
     llm: str | None
     llm_base_url: str | None
     llm_api_key: str | None
+    llm_max_tokens: int
+    # The web app's store for feedback and shared stories (an SQLAlchemy URL).
+    database_url: str = ""
+    # Public-page limits: events waiting in the queue, and events running at once.
+    web_queue_size: int = 20
+    web_concurrency: int = 2
 
     @property
     def user_corpus_dir(self) -> Path:
@@ -45,11 +51,27 @@ class Settings:
         return [self.library_dir, self.user_corpus_dir]
 
 
+def _positive_int(name: str, default: int) -> int:
+    """An integer setting of at least 1; a bad value names the variable."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value
+
+
 def get_settings() -> Settings:
     """Read the ``LEGENDS_*`` environment variables (read afresh on each call)."""
-    home = os.environ.get("LEGENDS_HOME") or user_data_dir(APP_NAME, appauthor=False)
+    home = Path(
+        os.environ.get("LEGENDS_HOME") or user_data_dir(APP_NAME, appauthor=False)
+    ).expanduser()
     return Settings(
-        home=Path(home).expanduser(),
+        home=home,
         library_dir=Path(os.environ.get("LEGENDS_LIBRARY_DIR") or PACKAGED_LEGENDS).expanduser(),
         cache_dir=Path(
             os.environ.get("LEGENDS_CACHE_DIR") or user_cache_dir(APP_NAME, appauthor=False)
@@ -59,4 +81,8 @@ def get_settings() -> Settings:
         llm=os.environ.get("LEGENDS_LLM") or None,
         llm_base_url=os.environ.get("LEGENDS_LLM_BASE_URL") or None,
         llm_api_key=os.environ.get("LEGENDS_LLM_API_KEY") or None,
+        llm_max_tokens=int(os.environ.get("LEGENDS_LLM_MAX_TOKENS") or 400),
+        database_url=os.environ.get("LEGENDS_DATABASE_URL") or f"sqlite:///{home / 'legends.db'}",
+        web_queue_size=_positive_int("LEGENDS_WEB_QUEUE_SIZE", 20),
+        web_concurrency=_positive_int("LEGENDS_WEB_CONCURRENCY", 2),
     )

@@ -17,7 +17,6 @@ from corpus.settings import Settings, get_settings
 PROVIDERS = ("ollama", "openai", "llamacpp")
 # Fail fast: a back end that does not answer in time gets the grounded answer instead.
 CONNECT_TIMEOUT_SECONDS = 5.0
-MAX_ANSWER_TOKENS = 400
 
 
 class BackendError(RuntimeError):
@@ -60,7 +59,7 @@ def make_chat_model(spec: str, settings: Settings | None = None):
                 model=model,
                 base_url=settings.llm_base_url or "http://127.0.0.1:11434",
                 temperature=0.2,
-                num_predict=MAX_ANSWER_TOKENS,
+                num_predict=settings.llm_max_tokens,
                 client_kwargs={"timeout": CONNECT_TIMEOUT_SECONDS},
             )
         if provider == "openai":
@@ -71,7 +70,7 @@ def make_chat_model(spec: str, settings: Settings | None = None):
                 base_url=settings.llm_base_url,
                 api_key=settings.llm_api_key or "not-needed",
                 temperature=0.2,
-                max_tokens=MAX_ANSWER_TOKENS,
+                max_tokens=settings.llm_max_tokens,
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 max_retries=0,
             )
@@ -84,7 +83,7 @@ def make_chat_model(spec: str, settings: Settings | None = None):
             model_path=str(path),
             n_ctx=4096,
             temperature=0.2,
-            max_tokens=MAX_ANSWER_TOKENS,
+            max_tokens=settings.llm_max_tokens,
             n_threads=2,
             verbose=False,
         )

@@ -30,6 +30,7 @@ def test_a_company_from_another_legend_fails():
     assert any("Nordstrom" in problem for problem in result.problems)
 
 
-def test_names_the_user_wrote_are_allowed():
+def test_names_given_as_context_are_allowed_and_others_are_not():
     answer = "Like the Ritz-Carlton, you could send Priya a photo of her bag when it turns up."
     assert check_grounding(answer, [GIRAFFE], LIBRARY, ["my customer Priya lost her bag"]).ok
+    assert not check_grounding(answer, [GIRAFFE], LIBRARY, []).ok
