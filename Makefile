@@ -54,6 +54,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_index.py
+	$(PY) bench/bench_ask.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
