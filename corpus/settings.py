@@ -24,6 +24,7 @@ class Settings:
     home: Path
     library_dir: Path
     cache_dir: Path
+    chroma_url: str | None
     embedding_model: str | None
     embedding_backend: str
     llm: str | None
@@ -76,6 +77,7 @@ def get_settings() -> Settings:
         cache_dir=Path(
             os.environ.get("LEGENDS_CACHE_DIR") or user_cache_dir(APP_NAME, appauthor=False)
         ).expanduser(),
+        chroma_url=os.environ.get("LEGENDS_CHROMA_URL") or None,
         embedding_model=os.environ.get("LEGENDS_EMBEDDING_MODEL") or None,
         embedding_backend=os.environ.get("LEGENDS_EMBEDDING_BACKEND") or "onnx",
         llm=os.environ.get("LEGENDS_LLM") or None,

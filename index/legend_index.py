@@ -6,7 +6,10 @@ re-sync when anything changed, so results are never stale.
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +20,12 @@ from index.embeddings import Embedder, load_embedder
 from index.keyword import KeywordIndex
 from index.query_facets import QueryFacets, detect_facets
 from index.ranking import DEFAULT_RETRIEVER, QuerySignals, rank
-from index.store import LegendStore
+from index.store import LegendStore, StoreUnavailable
 from index.sync import SyncReport, sync_store
+
+log = logging.getLogger("legends.index")
+# How long an unreachable Chroma server is left alone before the next attempt.
+RECONNECT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -61,18 +68,84 @@ def build_where(
 
 
 class LegendIndex:
-    """Sync and search the legends of one ``LEGENDS_HOME``."""
+    """Sync and search the legends of one ``LEGENDS_HOME``.
+
+    The corpus files are the source of truth; the vector store is derived from them.
+    A local index that cannot be read is set aside and rebuilt. An unreachable Chroma
+    server degrades search to keywords and facets until it answers again.
+    """
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
         self.embedder = embedder or load_embedder()
-        self.store = LegendStore(self.settings.index_dir, self.embedder.name)
+        self.store_error: str | None = None
+        self._store: LegendStore | None = None
+        self._store_in_sync = False
+        self._last_attempt = float("-inf")
         self._lock = threading.RLock()
         self._signature: tuple | None = None
         self._corpus = CorpusLoad()
         self._legends: dict[str, Legend] = {}
         self._companies: list[str] = []
         self._keyword = KeywordIndex([])
+        self._connect()
+
+    # -- the vector store ---------------------------------------------------------------
+
+    @property
+    def store(self) -> LegendStore:
+        """The connected store; raises :class:`StoreUnavailable` when there is none."""
+        store = self._connect(retry_now=True)
+        if store is None:
+            raise StoreUnavailable(self.store_error or "the vector store is unavailable")
+        return store
+
+    @property
+    def degraded(self) -> bool:
+        """True while searches run without the vector store (keywords and facets only)."""
+        return self._store is None
+
+    def _open_store(self) -> LegendStore:
+        return LegendStore(self.settings.index_dir, self.embedder.name, self.settings.chroma_url)
+
+    def _connect(self, retry_now: bool = False) -> LegendStore | None:
+        with self._lock:
+            if self._store is not None:
+                return self._store
+            now = time.monotonic()
+            if not retry_now and now - self._last_attempt < RECONNECT_SECONDS:
+                return None
+            self._last_attempt = now
+            try:
+                self._store = self._open_store()
+            except StoreUnavailable as error:
+                if self.settings.chroma_url:
+                    self._unavailable(error)
+                    return None
+                self._store = self._rebuild_local(error)
+            self.store_error = None
+            self._store_in_sync = False
+            return self._store
+
+    def _unavailable(self, error: Exception) -> None:
+        if self.store_error is None:
+            log.warning("vector store unavailable, searching by keywords only: %s", error)
+        self.store_error = str(error)
+        self._store = None
+
+    def _rebuild_local(self, error: Exception) -> LegendStore:
+        """Set a broken local index aside (never delete it) and start an empty one."""
+        from chromadb.api.client import SharedSystemClient
+
+        broken = self.settings.index_dir.with_name(f"index.broken-{int(time.time())}")
+        log.warning("the index could not be read (%s); moved to %s and rebuilding", error, broken)
+        SharedSystemClient.clear_system_cache()
+        if self.settings.index_dir.exists():
+            shutil.move(str(self.settings.index_dir), str(broken))
+        self._store_in_sync = False
+        return self._open_store()
+
+    # -- the corpus ---------------------------------------------------------------------
 
     @property
     def legends(self) -> dict[str, Legend]:
@@ -85,27 +158,49 @@ class LegendIndex:
         self.ensure_fresh()
         return self._corpus.problems
 
+    def _load_corpus(self) -> None:
+        signature = _signature(self.settings.corpus_dirs)
+        corpus = load_corpus(self.settings.corpus_dirs)
+        self._corpus = corpus
+        self._legends = corpus.by_id()
+        self._companies = sorted({lg.company for lg in self._legends.values()})
+        self._keyword = KeywordIndex(list(self._legends.values()))
+        self._signature = signature
+        self._store_in_sync = False
+
     def sync(self, *, rebuild: bool = False, progress: bool = False) -> SyncReport:
         """Reload the corpus and bring the store in line with it."""
         with self._lock:
-            signature = _signature(self.settings.corpus_dirs)
-            corpus = load_corpus(self.settings.corpus_dirs)
-            report = sync_store(
-                self.store, self.embedder, corpus.legends, rebuild=rebuild, progress=progress
-            )
-            self._corpus = corpus
-            self._legends = corpus.by_id()
-            self._companies = sorted({lg.company for lg in self._legends.values()})
-            self._keyword = KeywordIndex(list(self._legends.values()))
-            self._signature = signature
+            self._load_corpus()
+            store = self.store
+            try:
+                report = sync_store(
+                    store, self.embedder, self._corpus.legends, rebuild=rebuild, progress=progress
+                )
+            except Exception as error:
+                if self.settings.chroma_url:
+                    self._unavailable(error)
+                    raise StoreUnavailable(str(error)) from error
+                self._store = self._rebuild_local(error)
+                report = sync_store(
+                    self._store, self.embedder, self._corpus.legends, rebuild=True,
+                    progress=progress,
+                )  # fmt: skip
+            self._store_in_sync = True
             return report
 
     def ensure_fresh(self) -> SyncReport | None:
-        """Sync when the corpus files changed since the last look; else do nothing."""
+        """Sync when the corpus files changed or the store came back; else do nothing."""
         with self._lock:
-            if self._signature == _signature(self.settings.corpus_dirs):
+            changed = self._signature != _signature(self.settings.corpus_dirs)
+            if changed:
+                self._load_corpus()
+            if self._connect() is None or self._store_in_sync:
                 return None
-            return self.sync()
+            try:
+                return self.sync()
+            except StoreUnavailable:
+                return None
 
     def facets(self, query: str) -> QueryFacets:
         """Themes, principles, industries and companies the question names."""
@@ -137,8 +232,7 @@ class LegendIndex:
         }
         if not allowed:
             return []
-        vector = self.embedder.embed_query(query)
-        nearest = self.store.query(vector, len(allowed), build_where(themes, industry, company))
+        nearest = self._nearest(query, len(allowed), build_where(themes, industry, company))
         signals = QuerySignals(
             legends=allowed,
             cosine={i: score for i, score in nearest if i in allowed},
@@ -153,6 +247,23 @@ class LegendIndex:
         if min_relevance is not None:
             hits = [hit for hit in hits if hit.relevance >= min_relevance]
         return hits[:k]
+
+    def _nearest(self, query: str, k: int, where: dict | None) -> list[tuple[str, float]]:
+        """Vector neighbours, or nothing when the store is unavailable (degraded search)."""
+        store = self._connect()
+        if store is None:
+            return []
+        vector = self.embedder.embed_query(query)
+        try:
+            return store.query(vector, k, where)
+        except Exception as error:
+            if self.settings.chroma_url:
+                self._unavailable(error)
+                return []
+            with self._lock:
+                self._store = self._rebuild_local(error)
+                self.sync()
+                return self._store.query(vector, k, where)
 
     @property
     def ids(self) -> list[str]:

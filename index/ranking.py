@@ -21,6 +21,8 @@ FUSION_K = 5
 # Evidence added to a legend's cosine similarity when the question names its facets.
 FACET_BONUS = 0.04
 COMPANY_BONUS = 0.15
+# Without vectors, BM25 scores of ~3 (a few shared content words) reach the threshold.
+KEYWORD_ONLY_SCALE = 0.12
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,10 @@ class QuerySignals:
     def relevance(self, legend_id: str) -> float:
         """Comparable across queries: cosine plus evidence from named facets."""
         legend = self.legends[legend_id]
-        value = self.cosine.get(legend_id, self.floor)
+        if self.cosine:
+            value = self.cosine.get(legend_id, self.floor)
+        else:  # the vector store is unavailable: a rough stand-in from keyword overlap
+            value = min(0.6, KEYWORD_ONLY_SCALE * dict(self.keyword).get(legend_id, 0.0))
         value += FACET_BONUS * min(2, self.facets.matches(legend))
         if legend.company.casefold() in self.facets.companies:
             value += COMPANY_BONUS

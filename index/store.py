@@ -6,8 +6,8 @@ embedding function so Chroma never tries to download its default model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from index.views import VIEW_SEPARATOR
 
@@ -16,31 +16,64 @@ VIEWS_PER_LEGEND = 2  # see index.views.legend_views
 SCHEMA_VERSION = "3"  # bump when the stored metadata layout changes
 
 
-@dataclass(frozen=True)
-class StoredLegend:
-    id: str
-    content_hash: str
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot be reached or read; the message says which and why."""
 
 
-def _client(index_dir: Path):
-    import chromadb
+def _chroma_settings():
     from chromadb.config import Settings as ChromaSettings
 
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+
+
+def _client(index_dir: Path | None, url: str | None):
+    import chromadb
+
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise StoreUnavailable(f"LEGENDS_CHROMA_URL={url!r} is not an http(s) URL")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=_chroma_settings(),
+            )
+        except Exception as error:  # connection refused, DNS, TLS...
+            raise StoreUnavailable(
+                f"the Chroma server at {url} is unreachable ({error})"
+            ) from error
+    assert index_dir is not None
     index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(index_dir),
-        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
-    )
+    try:
+        return chromadb.PersistentClient(path=str(index_dir), settings=_chroma_settings())
+    except Exception as error:  # a corrupted database file, a directory we cannot use
+        raise StoreUnavailable(f"the index at {index_dir} cannot be opened ({error})") from error
 
 
 class LegendStore:
-    """A Chroma collection tagged with the embedding model that filled it."""
+    """A Chroma collection tagged with the embedding model that filled it.
 
-    def __init__(self, index_dir: Path, model_name: str) -> None:
+    Local (a folder under ``LEGENDS_HOME``) or remote (``LEGENDS_CHROMA_URL``).
+    """
+
+    def __init__(self, index_dir: Path | None, model_name: str, url: str | None = None) -> None:
         self.index_dir = index_dir
+        self.url = url
         self.model_name = model_name
-        self.client = _client(index_dir)
-        self.collection = self._open()
+        self.client = _client(index_dir, url)
+        try:
+            self.collection = self._open()
+        except StoreUnavailable:
+            raise
+        except Exception as error:
+            where = url or index_dir
+            raise StoreUnavailable(f"the index at {where} cannot be read ({error})") from error
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.index_dir)
 
     def _open(self):
         return self.client.get_or_create_collection(

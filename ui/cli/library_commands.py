@@ -21,9 +21,14 @@ def index_command(
 ) -> None:
     """Build or update the search index from the legend files (only changes are embedded)."""
     from index.legend_index import LegendIndex
+    from index.store import StoreUnavailable
 
-    legend_index = LegendIndex()
-    report = legend_index.sync(rebuild=rebuild, progress=True)
+    try:
+        legend_index = LegendIndex()
+        report = legend_index.sync(rebuild=rebuild, progress=True)
+    except StoreUnavailable as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise typer.Exit(1) from error
     for problem in legend_index.problems:
         print(f"Skipped: {problem}", file=sys.stderr)
     print(f"Index at {legend_index.settings.index_dir}: {report.summary()}.")
