@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from index import onnx_export
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 BACKENDS = ("onnx", "torch")
+QUERY_CACHE_SIZE = 1024
 
 
 def default_model_path() -> Path:
@@ -99,8 +100,12 @@ class Embedder:
             return self._runner.encode(list(texts), batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """A unit-length vector for one query."""
-        return self.embed_documents([text])[0]
+        """A unit-length vector for one query (recent queries are remembered)."""
+        return list(self._cached_query(text))
+
+    @lru_cache(maxsize=QUERY_CACHE_SIZE)  # noqa: B019 - one embedder lives per process
+    def _cached_query(self, text: str) -> tuple[float, ...]:
+        return tuple(self.embed_documents([text])[0])
 
 
 class _TorchRunner:
@@ -124,6 +129,10 @@ class _OnnxRunner:
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        # Spinning worker threads burn the other core while idle; on a busy 2-core
+        # machine that slows every query down.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = 2
         self.session = onnxruntime.InferenceSession(
             str(onnx_file), options, providers=["CPUExecutionProvider"]
         )

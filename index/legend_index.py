@@ -7,20 +7,25 @@ re-sync when anything changed, so results are never stale.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.loader import CorpusLoad, LegendProblem, legend_files, load_corpus
+import numpy as np
+
+from corpus.loader import CorpusLoad, LegendProblem, load_corpus
 from corpus.schema import Legend
 from corpus.settings import Settings, get_settings
+from index import snapshot
 from index.embeddings import Embedder, load_embedder
 from index.keyword import KeywordIndex
 from index.query_facets import QueryFacets, detect_facets
 from index.ranking import DEFAULT_RETRIEVER, QuerySignals, rank
-from index.store import LegendStore, StoreUnavailable
+from index.snapshot import VectorSnapshot, corpus_fingerprint
+from index.store import SCHEMA_VERSION, LegendStore, StoreUnavailable
 from index.sync import SyncReport, sync_store
 
 log = logging.getLogger("legends.index")
@@ -43,14 +48,19 @@ class SearchHit:
 
 
 def _signature(folders: list[Path]) -> tuple:
+    """Names, sizes and modification times of the legend files: cheap to compare."""
     out = []
-    for path in legend_files(folders):
+    for folder in folders:
         try:
-            stat = path.stat()
+            entries = os.scandir(folder)
         except OSError:
             continue
-        out.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(out)
+        with entries:
+            for entry in entries:
+                if entry.name.endswith(".md") and entry.is_file():
+                    stat = entry.stat()
+                    out.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(out))
 
 
 def build_where(
@@ -88,7 +98,9 @@ class LegendIndex:
         self._legends: dict[str, Legend] = {}
         self._companies: list[str] = []
         self._keyword = KeywordIndex([])
-        self._connect()
+        self._snapshot: VectorSnapshot | None = None
+        if self.settings.chroma_url:
+            self._connect()  # report an unreachable server at once
 
     # -- the vector store ---------------------------------------------------------------
 
@@ -102,8 +114,8 @@ class LegendIndex:
 
     @property
     def degraded(self) -> bool:
-        """True while searches run without the vector store (keywords and facets only)."""
-        return self._store is None
+        """True while searches run without vectors (keywords and facets only)."""
+        return self._store is None and self._snapshot is None
 
     def _open_store(self) -> LegendStore:
         return LegendStore(self.settings.index_dir, self.embedder.name, self.settings.chroma_url)
@@ -143,6 +155,7 @@ class LegendIndex:
         if self.settings.index_dir.exists():
             shutil.move(str(self.settings.index_dir), str(broken))
         self._store_in_sync = False
+        self._snapshot = None
         return self._open_store()
 
     # -- the corpus ---------------------------------------------------------------------
@@ -167,38 +180,69 @@ class LegendIndex:
         self._keyword = KeywordIndex(list(self._legends.values()))
         self._signature = signature
         self._store_in_sync = False
+        self._snapshot = None
+
+    def _fingerprint(self) -> str:
+        hashes = {item.legend.id: item.content_hash for item in self._corpus.legends}
+        return corpus_fingerprint(hashes, self.embedder.name, SCHEMA_VERSION)
+
+    def _use_snapshot(self) -> bool:
+        """Search a local index from its snapshot when it matches the corpus (no Chroma)."""
+        if self.settings.chroma_url:
+            return False
+        self._snapshot = snapshot.load(self.settings.index_dir, self._fingerprint())
+        return self._snapshot is not None
+
+    def _write_snapshot(self, store: LegendStore) -> None:
+        if self.settings.chroma_url:
+            return
+        ids, vectors = store.all_vectors()
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if not ids:  # an empty corpus: nothing to search, but still a valid snapshot
+            matrix = np.zeros((0, 0), dtype=np.float32)
+        fingerprint = self._fingerprint()
+        snapshot.save(self.settings.index_dir, ids, matrix, fingerprint)
+        self._snapshot = VectorSnapshot(ids, matrix, fingerprint)
 
     def sync(self, *, rebuild: bool = False, progress: bool = False) -> SyncReport:
         """Reload the corpus and bring the store in line with it."""
         with self._lock:
             self._load_corpus()
-            store = self.store
-            try:
-                report = sync_store(
-                    store, self.embedder, self._corpus.legends, rebuild=rebuild, progress=progress
-                )
-            except Exception as error:
-                if self.settings.chroma_url:
-                    self._unavailable(error)
-                    raise StoreUnavailable(str(error)) from error
-                self._store = self._rebuild_local(error)
-                report = sync_store(
-                    self._store, self.embedder, self._corpus.legends, rebuild=True,
-                    progress=progress,
-                )  # fmt: skip
-            self._store_in_sync = True
-            return report
+            return self._sync_store(rebuild=rebuild, progress=progress)
+
+    def _sync_store(self, *, rebuild: bool = False, progress: bool = False) -> SyncReport:
+        store = self.store
+        try:
+            report = sync_store(
+                store, self.embedder, self._corpus.legends, rebuild=rebuild, progress=progress
+            )
+        except Exception as error:
+            if self.settings.chroma_url:
+                self._unavailable(error)
+                raise StoreUnavailable(str(error)) from error
+            self._store = self._rebuild_local(error)
+            store = self._store
+            report = sync_store(
+                store, self.embedder, self._corpus.legends, rebuild=True, progress=progress
+            )
+        self._write_snapshot(store)
+        self._store_in_sync = True
+        return report
 
     def ensure_fresh(self) -> SyncReport | None:
         """Sync when the corpus files changed or the store came back; else do nothing."""
         with self._lock:
-            changed = self._signature != _signature(self.settings.corpus_dirs)
-            if changed:
+            if self._signature != _signature(self.settings.corpus_dirs):
                 self._load_corpus()
-            if self._connect() is None or self._store_in_sync:
+            if self._store_in_sync:
+                return None
+            if self._snapshot is None and self._use_snapshot():
+                self._store_in_sync = True  # the snapshot proves the vectors match the corpus
+                return None
+            if self._connect() is None:
                 return None
             try:
-                return self.sync()
+                return self._sync_store()
             except StoreUnavailable:
                 return None
 
@@ -232,7 +276,8 @@ class LegendIndex:
         }
         if not allowed:
             return []
-        nearest = self._nearest(query, len(allowed), build_where(themes, industry, company))
+        where = build_where(themes, industry, company)
+        nearest = self._nearest(query, len(allowed), where, set(allowed))
         signals = QuerySignals(
             legends=allowed,
             cosine={i: score for i, score in nearest if i in allowed},
@@ -243,13 +288,19 @@ class LegendIndex:
         )
         scored = rank(signals, retriever)
         ranked = sorted(scored, key=lambda i: scored[i], reverse=True)
+        if min_relevance is None:
+            ranked = ranked[:k]  # relevance is only worked out for what is returned
         hits = [SearchHit(allowed[i], scored[i], signals.relevance(i)) for i in ranked]
         if min_relevance is not None:
             hits = [hit for hit in hits if hit.relevance >= min_relevance]
         return hits[:k]
 
-    def _nearest(self, query: str, k: int, where: dict | None) -> list[tuple[str, float]]:
-        """Vector neighbours, or nothing when the store is unavailable (degraded search)."""
+    def _nearest(
+        self, query: str, k: int, where: dict | None, allowed: set[str]
+    ) -> list[tuple[str, float]]:
+        """Vector neighbours, or nothing when no vectors are available (degraded search)."""
+        if self._snapshot is not None:
+            return self._snapshot.query(self.embedder.embed_query(query), k, allowed)
         store = self._connect()
         if store is None:
             return []
@@ -262,7 +313,7 @@ class LegendIndex:
                 return []
             with self._lock:
                 self._store = self._rebuild_local(error)
-                self.sync()
+                self._sync_store()
                 return self._store.query(vector, k, where)
 
     @property

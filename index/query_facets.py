@@ -69,17 +69,22 @@ def _cues() -> dict[str, dict[str, list[tuple[str, ...]]]]:
     }
 
 
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    if not needle:
-        return False
-    size = len(needle)
-    return any(tuple(haystack[i : i + size]) == needle for i in range(len(haystack) - size + 1))
+def _grams(stems: list[str], longest: int) -> set[tuple[str, ...]]:
+    """Every run of up to ``longest`` consecutive stems in the query."""
+    return {
+        tuple(stems[i : i + size])
+        for size in range(1, longest + 1)
+        for i in range(len(stems) - size + 1)
+    }
 
 
-def _named(query_stems: list[str], entries: dict[str, list[tuple[str, ...]]]) -> frozenset[str]:
-    return frozenset(
-        name for name, cues in entries.items() if any(_contains(query_stems, c) for c in cues)
-    )
+def _named(grams: set[tuple[str, ...]], entries: dict[str, list[tuple[str, ...]]]) -> frozenset:
+    return frozenset(name for name, cues in entries.items() if any(c in grams for c in cues))
+
+
+@cache
+def _longest_cue() -> int:
+    return max(len(cue) for group in _cues().values() for cues in group.values() for cue in cues)
 
 
 def company_keys(company: str) -> set[str]:
@@ -89,7 +94,7 @@ def company_keys(company: str) -> set[str]:
 
 def detect_facets(query: str, companies: list[str] | None = None) -> QueryFacets:
     """The facets ``query`` names; ``companies`` are the corpus's company names."""
-    query_stems = stems(query)
+    grams = _grams(stems(query), _longest_cue())
     cues = _cues()
     query_words = set(words(query)) | {w.split("'")[0] for w in words(query)}
     named_companies = frozenset(
@@ -98,8 +103,8 @@ def detect_facets(query: str, companies: list[str] | None = None) -> QueryFacets
         if (keys := company_keys(company)) and keys & query_words
     )
     return QueryFacets(
-        themes=_named(query_stems, cues["themes"]),
-        principles=_named(query_stems, cues["principles"]),
-        industries=_named(query_stems, cues["industries"]),
+        themes=_named(grams, cues["themes"]),
+        principles=_named(grams, cues["principles"]),
+        industries=_named(grams, cues["industries"]),
         companies=named_companies,
     )

@@ -7,6 +7,7 @@ each legend's closest view, BM25 keyword scores, and the facets the question nam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from corpus.schema import Legend
 from index.fusion import reciprocal_rank_fusion
@@ -25,7 +26,7 @@ COMPANY_BONUS = 0.15
 KEYWORD_ONLY_SCALE = 0.12
 
 
-@dataclass(frozen=True)
+@dataclass
 class QuerySignals:
     """Everything the retrievers need about one query, over the allowed legends."""
 
@@ -34,9 +35,13 @@ class QuerySignals:
     keyword: list[tuple[str, float]]  # BM25, best first
     facets: QueryFacets
 
-    @property
+    @cached_property
     def floor(self) -> float:
         return min(self.cosine.values(), default=0.0)
+
+    @cached_property
+    def _keyword_scores(self) -> dict[str, float]:
+        return dict(self.keyword)
 
     def relevance(self, legend_id: str) -> float:
         """Comparable across queries: cosine plus evidence from named facets."""
@@ -44,7 +49,7 @@ class QuerySignals:
         if self.cosine:
             value = self.cosine.get(legend_id, self.floor)
         else:  # the vector store is unavailable: a rough stand-in from keyword overlap
-            value = min(0.6, KEYWORD_ONLY_SCALE * dict(self.keyword).get(legend_id, 0.0))
+            value = min(0.6, KEYWORD_ONLY_SCALE * self._keyword_scores.get(legend_id, 0.0))
         value += FACET_BONUS * min(2, self.facets.matches(legend))
         if legend.company.casefold() in self.facets.companies:
             value += COMPANY_BONUS

@@ -113,6 +113,11 @@ class LegendStore:
         meta["dimension"] = dimension
         self.collection.modify(metadata=meta)
 
+    def all_vectors(self) -> tuple[list[str], list[list[float]]]:
+        """Every vector id and vector (for the snapshot written after a sync)."""
+        got = self.collection.get(include=["embeddings"])
+        return list(got["ids"]), [list(map(float, vector)) for vector in got["embeddings"]]
+
     def stored(self) -> dict[str, str]:
         """Map of legend id to the content hash it was embedded from.
 
@@ -150,12 +155,12 @@ class LegendStore:
 
         A legend scores by its closest view.
         """
-        total = self.count()
-        if total == 0 or k <= 0:
+        if k <= 0:
             return []
+        # Chroma caps n_results at what it holds, so no count() round trip is needed.
         got = self.collection.query(
             query_embeddings=[embedding],
-            n_results=min(max(k * VIEWS_PER_LEGEND, 64), total),
+            n_results=max(k * VIEWS_PER_LEGEND, 64),
             where=where or None,
             include=["distances"],
         )

@@ -51,9 +51,23 @@ def test_a_corrupted_index_is_set_aside_and_rebuilt(small_library, embedder):
     SharedSystemClient.clear_system_cache()
     index_dir = get_settings().index_dir
     (index_dir / "chroma.sqlite3").write_bytes(b"this is not a database" * 1000)
+    (index_dir / "vectors.npz").write_bytes(b"nor is this a snapshot")
     again = LegendIndex(get_settings(), embedder)
     assert ranked(again) == expected
     assert list(index_dir.parent.glob("index.broken-*")), "the broken index is kept aside"
+
+
+def test_a_cold_search_reads_the_snapshot_without_opening_chroma(small_library, embedder):
+    LegendIndex(get_settings(), embedder).sync()
+    again = LegendIndex(get_settings(), embedder)
+    hits = again.search("a stuffed giraffe left behind at a hotel", 3)
+    assert hits[0].legend.id == "ritz-carlton-joshie-giraffe"
+    assert again._store is None and not again.degraded  # answered from the snapshot
+    # An edit makes the snapshot stale: the next search syncs through Chroma.
+    path = small_library / "ritz-carlton-joshie-giraffe.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Joshie", "Josh"), encoding="utf-8")
+    assert again.search("a stuffed giraffe left behind at a hotel", 3)
+    assert again._store is not None
 
 
 def test_kill_9_during_indexing_then_the_next_run_completes(legends_home, embedder):

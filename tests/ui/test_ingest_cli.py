@@ -141,3 +141,10 @@ def test_check_flags_near_duplicates_and_missing_fields(tmp_path):
         "Near-duplicate: kimpton-speedy-goldfish and kimpton-goldfish-copy" in result.stdout
     )
     assert "no-try-this.md: try_this: missing: this field is required" in result.stdout
+
+
+def test_help_lists_every_supported_format():
+    from corpus.ingest.readers import SUPPORTED_SUFFIXES
+    from ui.cli.ingest_commands import PATHS_HELP
+
+    assert all(suffix in PATHS_HELP for suffix in SUPPORTED_SUFFIXES)

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import typer
 
-from corpus.ingest import ingest_paths
-from corpus.ingest.readers import SUPPORTED_SUFFIXES
-from corpus.ingest.writer import RemoveRefused, remove_legend
 from corpus.settings import get_settings
 from ui.cli.output import print_json
 
-PATHS_HELP = f"Files to ingest ({', '.join(SUPPORTED_SUFFIXES)})."
+# Spelled out here so `legends --help` does not import the readers (trafilatura, pypdf).
+PATHS_HELP = "Files to ingest (.md, .markdown, .txt, .html, .htm, .pdf, .jsonl, .csv)."
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +38,8 @@ def ingest_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Add your own stories: each becomes a legend file in $LEGENDS_HOME/corpus, then indexed."""
+    from corpus.ingest import ingest_paths
+
     settings = get_settings()
     report = ingest_paths(paths, settings)
     payload = report.to_json()
@@ -68,6 +68,8 @@ def remove_command(
     legend_id: str = typer.Argument(..., metavar="ID", help="The id of a legend you added."),
 ) -> None:
     """Delete a legend you added (its file and its index entry); packaged legends stay."""
+    from corpus.ingest.writer import RemoveRefused, remove_legend
+
     settings = get_settings()
     try:
         removal = remove_legend(settings, legend_id)
