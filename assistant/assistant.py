@@ -31,21 +31,29 @@ log = logging.getLogger("legends.assistant")
 CHUNK = re.compile(r"\S+\s*")
 
 
+def _resolve_llm(spec: str | object | None) -> tuple[object | None, str | None, str | None]:
+    """(chat model, its name, why it is unavailable) for a spec or a ready chat model."""
+    if spec is None:
+        return None, None, None
+    if not isinstance(spec, str):
+        return spec, type(spec).__name__, None
+    try:
+        return make_chat_model(spec), spec, None
+    except BackendError as error:
+        log.warning("LLM back end unavailable: %s", error)
+        return None, spec, str(error)
+
+
 class Assistant:
     """Answers messages from the legend index, one conversation at a time."""
 
     def __init__(self, legend_index: LegendIndex | None = None, llm: str | object | None = None):
+        """``llm``: a ``LEGENDS_LLM``-style spec or a LangChain chat model; None reads
+        ``LEGENDS_LLM`` (unset: the grounded composer only)."""
         self.index = legend_index or LegendIndex()
-        spec = llm if llm is not None else get_settings().llm
-        self.llm_name = spec if isinstance(spec, str) else type(spec).__name__ if spec else None
-        self._llm = spec if spec is not None and not isinstance(spec, str) else None
-        self._llm_error: str | None = None
-        if isinstance(spec, str):
-            try:
-                self._llm = make_chat_model(spec)
-            except BackendError as error:
-                self._llm_error = str(error)
-                log.warning("LLM back end unavailable: %s", error)
+        self._llm, self.llm_name, self._llm_error = _resolve_llm(
+            llm if llm is not None else get_settings().llm
+        )
         self.chain = (
             RunnableLambda(self._plan)
             | RunnableLambda(self._retrieve)
