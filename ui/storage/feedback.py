@@ -1,0 +1,103 @@
+"""Thumbs up/down on answers: stored with the question, the answer and the legends used."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ui.storage.database import Base, UTCDateTime, session_scope, utc_now
+
+RATINGS = ("up", "down")
+CSV_COLUMNS = ("id", "created_at", "rating", "mode", "question", "answer", "legend_ids")
+
+
+class FeedbackRow(Base):
+    """One rating of one answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    rating: Mapped[str] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(16), default="")
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    # Space-separated legend ids: ids are slugs, so no separator can clash, and a
+    # plain string column works the same on every database.
+    legend_ids: Mapped[str] = mapped_column(Text, default="")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A stored rating, detached from the database session."""
+
+    id: int
+    created_at: datetime
+    rating: str
+    mode: str
+    question: str
+    answer: str
+    legend_ids: list[str]
+
+
+def _to_record(row: FeedbackRow) -> Feedback:
+    return Feedback(
+        row.id,
+        row.created_at,
+        row.rating,
+        row.mode,
+        row.question,
+        row.answer,
+        row.legend_ids.split(),
+    )
+
+
+def record_feedback(
+    rating: str, question: str, answer: str, legend_ids: list[str], mode: str = ""
+) -> Feedback:
+    """Store one rating (``up`` or ``down``) and return it."""
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+    with session_scope() as session:
+        row = FeedbackRow(
+            rating=rating,
+            mode=mode,
+            question=question,
+            answer=answer,
+            legend_ids=" ".join(legend_ids),
+        )
+        session.add(row)
+        session.flush()
+        return _to_record(row)
+
+
+def list_feedback() -> list[Feedback]:
+    """Every rating, oldest first."""
+    with session_scope() as session:
+        rows = session.scalars(select(FeedbackRow).order_by(FeedbackRow.id)).all()
+        return [_to_record(row) for row in rows]
+
+
+def feedback_csv() -> str:
+    """Every rating as CSV text with a header row (legend ids separated by spaces)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for item in list_feedback():
+        writer.writerow(
+            [
+                item.id,
+                item.created_at.isoformat(timespec="seconds"),
+                item.rating,
+                item.mode,
+                item.question,
+                item.answer,
+                " ".join(item.legend_ids),
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,132 @@
+"""Stories shared by visitors: a moderation queue, never published by itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ui.storage.database import Base, UTCDateTime, session_scope, utc_now
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+STATUSES = (PENDING, APPROVED, REJECTED)
+# Limits on what a visitor can send: the ingested-story floor, and a ceiling that keeps
+# one submission to a story rather than a document.
+MIN_STORY_WORDS = 25
+MAX_STORY_CHARS = 5000
+MAX_FIELD_CHARS = 120
+
+
+class InvalidSubmission(ValueError):
+    """A submission the form refuses; the text says why, for the visitor."""
+
+
+class SubmissionRow(Base):
+    """One shared story and what a trainer decided about it."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    story: Mapped[str] = mapped_column(Text)
+    company: Mapped[str] = mapped_column(String(MAX_FIELD_CHARS))
+    name: Mapped[str] = mapped_column(String(MAX_FIELD_CHARS), default="")
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    legend_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored submission, detached from the database session."""
+
+    id: int
+    created_at: datetime
+    story: str
+    company: str
+    name: str
+    status: str
+    decided_at: datetime | None
+    legend_id: str | None
+
+
+def _to_record(row: SubmissionRow) -> Submission:
+    return Submission(
+        row.id,
+        row.created_at,
+        row.story,
+        row.company,
+        row.name,
+        row.status,
+        row.decided_at,
+        row.legend_id,
+    )
+
+
+def validate(story: str, company: str, name: str = "") -> tuple[str, str, str]:
+    """The cleaned fields, or :class:`InvalidSubmission` saying what to fix."""
+    story = (story or "").strip()
+    company = " ".join((company or "").split())
+    name = " ".join((name or "").split())
+    if not story:
+        raise InvalidSubmission("Please tell us what happened.")
+    if len(story) > MAX_STORY_CHARS:
+        raise InvalidSubmission(
+            f"The story is {len(story):,} characters long; the limit is {MAX_STORY_CHARS:,}."
+        )
+    if len(story.split()) < MIN_STORY_WORDS:
+        raise InvalidSubmission(
+            f"Please tell a little more: at least {MIN_STORY_WORDS} words "
+            "(what happened, what the company did, how it ended)."
+        )
+    if not company:
+        raise InvalidSubmission("Please name the company.")
+    if len(company) > MAX_FIELD_CHARS or len(name) > MAX_FIELD_CHARS:
+        raise InvalidSubmission(f"Company and name are limited to {MAX_FIELD_CHARS} characters.")
+    return story, company, name
+
+
+def add_submission(story: str, company: str, name: str = "") -> Submission:
+    """Queue a visitor's story for moderation (validated first)."""
+    story, company, name = validate(story, company, name)
+    with session_scope() as session:
+        row = SubmissionRow(story=story, company=company, name=name, status=PENDING)
+        session.add(row)
+        session.flush()
+        return _to_record(row)
+
+
+def list_submissions(status: str | None = None) -> list[Submission]:
+    """Submissions, oldest first, optionally only those with ``status``."""
+    query = select(SubmissionRow).order_by(SubmissionRow.id)
+    if status is not None:
+        query = query.where(SubmissionRow.status == status)
+    with session_scope() as session:
+        return [_to_record(row) for row in session.scalars(query).all()]
+
+
+def get_submission(submission_id: int) -> Submission | None:
+    """One submission by id, or None."""
+    with session_scope() as session:
+        row = session.get(SubmissionRow, submission_id)
+        return _to_record(row) if row is not None else None
+
+
+def decide(submission_id: int, status: str, legend_id: str | None = None) -> Submission:
+    """Record a trainer's decision on a pending submission."""
+    if status not in (APPROVED, REJECTED):
+        raise ValueError(f"a decision is {APPROVED} or {REJECTED}, not {status!r}")
+    with session_scope() as session:
+        # Lock the row where the database can, so two trainers cannot decide at once.
+        row = session.get(SubmissionRow, submission_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"no submission with id {submission_id}")
+        if row.status != PENDING:
+            raise ValueError(f"submission {submission_id} was already {row.status}")
+        row.status = status
+        row.legend_id = legend_id
+        row.decided_at = utc_now()
+        session.flush()
+        return _to_record(row)

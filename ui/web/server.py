@@ -1,0 +1,94 @@
+"""The web server: FastAPI with ``/healthz``, the Gradio page mounted at ``/``, uvicorn."""
+
+from __future__ import annotations
+
+import sys
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from assistant import Assistant
+from corpus.settings import Settings, get_settings
+from ui.storage.database import get_engine
+from ui.web.app import CSS, THEME, TITLE, build_blocks
+
+
+def health(assistant: Assistant) -> tuple[dict, int]:
+    """The ``/healthz`` body and status code: 200 when every legend is in the index."""
+    try:
+        legends = assistant.index.legends
+        indexed = set(assistant.index.store.stored())
+        ok = bool(legends) and indexed == set(legends)
+    except Exception:  # noqa: BLE001 - a health check reports failure, it does not raise
+        return {"status": "error", "legends": 0, "index": False}, 503
+    body = {"status": "ok" if ok else "degraded", "legends": len(legends), "index": ok}
+    return body, 200 if ok else 503
+
+
+def create_app(assistant: Assistant, settings: Settings | None = None) -> FastAPI:
+    """The ASGI app: ``GET /healthz`` plus the page, with the queue limits applied."""
+    settings = settings or get_settings()
+    app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
+
+    # Registered before the page is mounted at "/", which would otherwise catch it.
+    @app.get("/healthz")
+    def healthz() -> JSONResponse:
+        body, code = health(assistant)
+        return JSONResponse(body, status_code=code)
+
+    get_engine()  # create the feedback and submission tables before the first visitor
+    blocks = build_blocks(assistant)
+    # A full queue makes the page say "This application is currently busy", not fail.
+    blocks.queue(
+        max_size=settings.web_queue_size,
+        default_concurrency_limit=settings.web_concurrency,
+    )
+    app.state.blocks = blocks  # for tests and embedding code that need the Blocks
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        theme=THEME,
+        css=CSS,
+        footer_links=["api"],
+        run_history=False,  # a public page keeps no visitor's history in the browser
+        show_error=False,  # unexpected errors are logged, never shown with details
+        max_file_size="1mb",  # the page takes no uploads; keep the upload route small
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, printing the URL once the socket is listening."""
+
+    def __init__(self, config: uvicorn.Config, url: str):
+        super().__init__(config)
+        self.url = url
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(f"Service Legends is running at {self.url}  (Ctrl+C to stop)", flush=True)
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Sync the index (with progress), then serve the page until interrupted."""
+    from index.legend_index import LegendIndex
+
+    legend_index = LegendIndex()
+    report = legend_index.sync(progress=True)
+    for problem in legend_index.problems:
+        print(f"Skipped: {problem}", file=sys.stderr)
+    print(f"Index: {report.summary()}.", flush=True)
+    assistant = Assistant(legend_index)
+    app = create_app(assistant)
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    # Open event streams would hold a plain shutdown forever; give them a few seconds.
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+    )
+    server = _Server(config, f"http://{shown}:{port}/")
+    server.run()
+    if not server.started:
+        raise SystemExit(1)  # uvicorn has said why (for example, the port is in use)
