@@ -41,6 +41,15 @@ def library_copy(tmp_path, monkeypatch) -> Path:
     return target
 
 
+@pytest.fixture
+def empty_library(tmp_path, monkeypatch) -> Path:
+    """An empty library, so only what a test ingests is in the corpus."""
+    folder = tmp_path / "empty-library"
+    folder.mkdir()
+    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(folder))
+    return folder
+
+
 SMALL_LIBRARY = (
     "ritz-carlton-joshie-giraffe",
     "nordstrom-diamond-vacuum-bags",

@@ -16,12 +16,9 @@ from tests.corpus.ingest_helpers import STORY_A, STORY_B, jsonl, make_pdf, wrap
 
 
 @pytest.fixture(autouse=True)
-def empty_library(tmp_path, monkeypatch):
+def _no_packaged_legends(empty_library):
     # Invented test stories must not merge into packaged legends.
-    folder = tmp_path / "empty-library"
-    folder.mkdir()
-    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(folder))
-    return folder
+    return empty_library
 
 
 def ingested():

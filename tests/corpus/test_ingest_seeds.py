@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from corpus.ingest import ingest_paths
 from corpus.loader import load_corpus
 from corpus.settings import PACKAGED_LEGENDS, get_settings
@@ -41,14 +39,6 @@ NOT_STORIES = [
     "go the extra yard",
     "mike gorun",
 ]
-
-
-@pytest.fixture
-def empty_library(tmp_path, monkeypatch):
-    folder = tmp_path / "empty-library"
-    folder.mkdir()
-    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(folder))
-    return folder
 
 
 def seed_files():

@@ -22,14 +22,6 @@ def shared_model(monkeypatch, embedder):
     monkeypatch.setattr("index.legend_index.load_embedder", lambda *args, **kwargs: embedder)
 
 
-@pytest.fixture
-def empty_library(tmp_path, monkeypatch):
-    folder = tmp_path / "empty-library"
-    folder.mkdir()
-    monkeypatch.setenv("LEGENDS_LIBRARY_DIR", str(folder))
-    return folder
-
-
 def invoke(*args: str):
     return runner.invoke(app, list(args))
 
