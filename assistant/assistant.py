@@ -114,7 +114,9 @@ class Assistant:
         )
         if inputs["theme"] and inputs["theme"] not in plan.filters.themes:
             plan.filters.themes.append(inputs["theme"])
-        return {**inputs, "plan": plan, "facets": self.index.facets(plan.query)}
+        if plan.query != inputs["message"]:  # a follow-up searches the earlier question
+            facets = self.index.facets(plan.query)
+        return {**inputs, "plan": plan, "facets": facets}
 
     def _retrieve(self, state: dict) -> dict:
         hits = retrieve(self.index, state["plan"], state["facets"])

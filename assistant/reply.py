@@ -35,10 +35,7 @@ class Reply:
                     "id": legend.id,
                     "title": legend.title,
                     "company": legend.company,
-                    "sources": [
-                        {**s.model_dump(exclude_none=True), "citation": s.citation()}
-                        for s in legend.sources
-                    ],
+                    "sources": [source.to_json() for source in legend.sources],
                 }
                 for legend in self.legends
             ],

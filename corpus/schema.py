@@ -134,6 +134,10 @@ class Source(BaseModel):
         when = f", {self.date}" if self.date else ""
         return f"{self.title} — {self.publisher}{when} ({self.where})"
 
+    def to_json(self) -> dict:
+        """The source as the CLI's and the assistant's JSON show it: fields plus a citation."""
+        return {**self.model_dump(exclude_none=True), "citation": self.citation()}
+
 
 class Legend(BaseModel):
     """One customer-service legend: curated fields plus the retelling."""

@@ -143,12 +143,11 @@ class _OnnxRunner:
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         # Sort by length so each batch pads little; restore the order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), 0), dtype=np.float32)
-        chunks = []
-        for start in range(0, len(order), batch_size):
-            batch = [texts[i] for i in order[start : start + batch_size]]
-            chunks.append(self._encode_batch(batch))
-        vectors = np.concatenate(chunks) if chunks else out
+        chunks = [
+            self._encode_batch([texts[i] for i in order[start : start + batch_size]])
+            for start in range(0, len(order), batch_size)
+        ]
+        vectors = np.concatenate(chunks)  # embed_documents never passes an empty list
         result = np.empty_like(vectors)
         result[order] = vectors
         return result

@@ -14,12 +14,7 @@ from tests.corpus.ingest_helpers import STORY_A
 from ui.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def shared_model(monkeypatch, embedder):
-    # The CLI builds LegendIndex() itself; hand it the session's model instead of a new load.
-    monkeypatch.setattr("index.legend_index.load_embedder", lambda *args, **kwargs: embedder)
+pytestmark = pytest.mark.usefixtures("cli_uses_session_model")
 
 
 def invoke(*args: str):

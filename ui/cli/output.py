@@ -33,10 +33,7 @@ def check_themes(themes: list[str] | None) -> list[str]:
 
 
 def sources_json(legend: Legend) -> list[dict]:
-    return [
-        {**source.model_dump(exclude_none=True), "citation": source.citation()}
-        for source in legend.sources
-    ]
+    return [source.to_json() for source in legend.sources]
 
 
 def excerpt(text: str, limit: int = 220) -> str:

@@ -16,12 +16,7 @@ from ui.storage.feedback import record_feedback
 from ui.storage.submissions import add_submission, get_submission
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def shared_model(monkeypatch, embedder):
-    # The CLI builds LegendIndex() itself; hand it the session's model instead of a new load.
-    monkeypatch.setattr("index.legend_index.load_embedder", lambda *args, **kwargs: embedder)
+pytestmark = pytest.mark.usefixtures("cli_uses_session_model")
 
 
 def invoke(*args: str):
