@@ -36,6 +36,13 @@ class Settings:
     # Public-page limits: events waiting in the queue, and events running at once.
     web_queue_size: int = 20
     web_concurrency: int = 2
+    # Trainer sign-in; without it the trainer tools answer loopback visitors only.
+    admin_password: str | None = None
+    # Per-client limits for visitors from beyond loopback ("limits" notation).
+    web_rate_limit: str = "20/minute"
+    web_share_limit: str = "5/hour"
+    # Proxies (load balancers) whose X-Forwarded-For names the real visitor.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def user_corpus_dir(self) -> Path:
@@ -52,6 +59,10 @@ class Settings:
         return [self.library_dir, self.user_corpus_dir]
 
 
+class SettingsError(ValueError):
+    """A ``LEGENDS_*`` variable has a value that cannot be used; the message names it."""
+
+
 def _positive_int(name: str, default: int) -> int:
     """An integer setting of at least 1; a bad value names the variable."""
     raw = os.environ.get(name)
@@ -60,9 +71,9 @@ def _positive_int(name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if value < 1:
-        raise ValueError(f"{name} must be at least 1, not {value}")
+        raise SettingsError(f"{name} must be at least 1, not {value}")
     return value
 
 
@@ -83,8 +94,12 @@ def get_settings() -> Settings:
         llm=os.environ.get("LEGENDS_LLM") or None,
         llm_base_url=os.environ.get("LEGENDS_LLM_BASE_URL") or None,
         llm_api_key=os.environ.get("LEGENDS_LLM_API_KEY") or None,
-        llm_max_tokens=int(os.environ.get("LEGENDS_LLM_MAX_TOKENS") or 400),
+        llm_max_tokens=_positive_int("LEGENDS_LLM_MAX_TOKENS", 400),
         database_url=os.environ.get("LEGENDS_DATABASE_URL") or f"sqlite:///{home / 'legends.db'}",
         web_queue_size=_positive_int("LEGENDS_WEB_QUEUE_SIZE", 20),
         web_concurrency=_positive_int("LEGENDS_WEB_CONCURRENCY", 2),
+        admin_password=os.environ.get("LEGENDS_ADMIN_PASSWORD") or None,
+        web_rate_limit=os.environ.get("LEGENDS_WEB_RATE_LIMIT") or "20/minute",
+        web_share_limit=os.environ.get("LEGENDS_WEB_SHARE_LIMIT") or "5/hour",
+        forwarded_allow_ips=os.environ.get("LEGENDS_FORWARDED_ALLOW_IPS") or "127.0.0.1",
     )

@@ -11,6 +11,7 @@ import gradio as gr
 from assistant import Assistant
 from assistant.messages import MAX_MESSAGE_CHARS
 from ui.web import browse, share
+from ui.web.access import Access
 from ui.web.browse import BrowseHandlers
 from ui.web.cards import source_cards
 from ui.web.chat import (
@@ -101,7 +102,26 @@ def _chat_tab(handlers: ChatHandlers) -> None:
     clear.click(lambda: ("", [], source_cards([]), None), None, outputs, **PAGE)
 
 
-def _trainer_tab(handlers: TrainerHandlers, legends_picker_choices) -> gr.Dropdown:
+def _trainer_tab(handlers: TrainerHandlers, legends_picker_choices):
+    signed_in = gr.State(False)
+    # Hidden until the page load says what this visitor may see (see TrainerHandlers.gate).
+    notice = gr.Markdown(visible=False, elem_id="trainer-notice")
+    with gr.Column(visible=False, elem_id="trainer-sign-in") as sign_in_form:
+        password = gr.Textbox(
+            label="Trainer password", type="password", max_length=200, elem_id="trainer-password"
+        )
+        sign_in = gr.Button("Sign in", variant="primary", elem_id="trainer-sign-in-button")
+    sign_out = gr.Button("Sign out", visible=False, size="sm", elem_id="trainer-sign-out")
+    with gr.Column(visible=False, elem_id="trainer-workspace") as workspace:
+        picked = _trainer_workspace(handlers, legends_picker_choices, signed_in)
+    gate = [notice, sign_in_form, workspace, sign_out]
+    for trigger in (sign_in.click, password.submit):
+        trigger(handlers.sign_in, [password], [signed_in, password, *gate], **PAGE)
+    sign_out.click(handlers.sign_out, None, [signed_in, *gate], **PAGE)
+    return picked, signed_in, gate
+
+
+def _trainer_workspace(handlers: TrainerHandlers, legends_picker_choices, signed_in):
     gr.Markdown(
         "Build a **discussion pack** for a team meeting: pick a theme (the best-fitting "
         "legends are chosen for you) or pick up to five legends yourself. The pack has the "
@@ -121,7 +141,7 @@ def _trainer_tab(handlers: TrainerHandlers, legends_picker_choices) -> gr.Dropdo
     build = gr.Button("Build discussion pack", variant="primary", elem_id="pack-build")
     download = gr.DownloadButton("Download as Markdown", visible=False, elem_id="pack-download")
     pack = gr.Markdown(elem_id="pack")
-    build.click(handlers.build, [theme, picked], [pack, download], **PAGE)
+    build.click(handlers.build, [theme, picked, signed_in], [pack, download], **PAGE)
     return picked
 
 
@@ -152,7 +172,7 @@ def _browse_tab(handlers: BrowseHandlers):
     return table, count, filters
 
 
-def _share_tab() -> None:
+def _share_tab(access: Access) -> None:
     gr.Markdown(share.INTRO)
     story = gr.Textbox(
         label="What happened?",
@@ -166,13 +186,18 @@ def _share_tab() -> None:
         name = gr.Textbox(label="Your name (optional)", elem_id="share-name")
     send = gr.Button("Send for review", variant="primary", elem_id="share-send")
     status = gr.Markdown(elem_id="share-status")
-    send.click(share.submit, [story, company, name], [status, story, company, name], **PAGE)
+
+    def submit(story: str, company: str, name: str, request: gr.Request):
+        return share.submit(story, company, name, access, request)
+
+    send.click(submit, [story, company, name], [status, story, company, name], **PAGE)
 
 
-def build_blocks(assistant: Assistant) -> gr.Blocks:
+def build_blocks(assistant: Assistant, access: Access | None = None) -> gr.Blocks:
     """The whole page, bound to the process's one Assistant (and its index)."""
-    chat = ChatHandlers(assistant)
-    trainer = TrainerHandlers(assistant)
+    access = access or Access()
+    chat = ChatHandlers(assistant, access)
+    trainer = TrainerHandlers(assistant, access)
     browser = BrowseHandlers(assistant.index)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as blocks:
         gr.Markdown(
@@ -183,17 +208,19 @@ def build_blocks(assistant: Assistant) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"):
                 _chat_tab(chat)
             with gr.Tab("Trainer", id="trainer"):
-                picked = _trainer_tab(trainer, legend_choices(assistant.index.legends))
+                picked, signed_in, gate = _trainer_tab(
+                    trainer, legend_choices(assistant.index.legends)
+                )
             with gr.Tab("Browse", id="browse"):
                 table, count, filters = _browse_tab(browser)
             with gr.Tab("Share your story", id="share"):
-                _share_tab()
+                _share_tab(access)
 
         # The library can grow while the server runs (an approved story): refresh per visit.
-        def refresh():
+        def refresh(request: gr.Request):
             picker = gr.Dropdown(choices=legend_choices(assistant.index.legends))
-            return (*browser.table(), picker)
+            return (*browser.table(), picker, *trainer.gate(False, request))
 
-        blocks.load(refresh, None, [table, count, picked], **PAGE)
+        blocks.load(refresh, None, [table, count, picked, *gate], **PAGE)
         gr.api(chat.api_chat, api_name="chat")
     return blocks

@@ -18,6 +18,7 @@ from assistant.messages import MAX_MESSAGE_CHARS
 from assistant.modes import MODES
 from corpus.schema import THEMES
 from ui.storage.feedback import record_feedback
+from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text, neutralise_html, source_cards
 
 log = logging.getLogger("legends.web")
@@ -81,8 +82,9 @@ def _display(reply: Reply) -> str:
 class ChatHandlers:
     """The chat tab's event handlers, bound to the process's one Assistant."""
 
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, access: Access | None = None):
         self.assistant = assistant
+        self.access = access or Access()
 
     def respond(
         self,
@@ -91,6 +93,7 @@ class ChatHandlers:
         session: ChatSession | None,
         mode: str,
         theme: str,
+        request: gr.Request = None,
     ) -> Iterator[tuple]:
         """Stream the answer into the chat; yield (textbox, chat, sources, session)."""
         history = list(history or [])
@@ -100,11 +103,12 @@ class ChatHandlers:
             yield gr.skip(), history, gr.skip(), session
             return
         try:
+            self.access.check("answer", request)
             mode_arg, theme_arg = resolve_filters(mode, theme)
             stream = self.assistant.stream(message, session.conversation, mode=mode_arg,
                                            theme=theme_arg)  # fmt: skip
             first = next(stream)
-        except InvalidMessage as error:
+        except (InvalidMessage, RateLimited) as error:
             shown = message.strip()
             if len(shown) > ECHO_LIMIT:
                 shown = f"{shown[:ECHO_LIMIT]}… ({len(shown):,} characters)"
@@ -135,10 +139,17 @@ class ChatHandlers:
                 history[-1] = {"role": "assistant", "content": neutralise_html(streamed)}
                 yield "", history, gr.skip(), session
 
-    def like(self, data: gr.LikeData, session: ChatSession | None) -> None:
+    def like(
+        self, data: gr.LikeData, session: ChatSession | None, request: gr.Request = None
+    ) -> None:
         """Store a thumbs up/down with the question, answer and legends it rates."""
         if data.liked not in (True, False):
             return  # the visitor took the rating back; there is nothing to store
+        try:
+            self.access.check("rating", request)
+        except RateLimited as error:
+            gr.Warning(str(error))
+            return
         index = data.index if isinstance(data.index, int) else data.index[0]
         record = (session.answers if session else {}).get(index)
         if record is None:
@@ -148,7 +159,13 @@ class ChatHandlers:
                         record.legend_ids, record.mode)  # fmt: skip
         gr.Info("Thank you for the feedback.")
 
-    def api_chat(self, message: str, mode: str = AUTO, theme: str = ALL_THEMES) -> str:
+    def api_chat(
+        self,
+        message: str,
+        mode: str = AUTO,
+        theme: str = ALL_THEMES,
+        request: gr.Request = None,
+    ) -> str:
         """Answer one question (a fresh conversation) and return the answer's Markdown.
 
         Args:
@@ -157,9 +174,10 @@ class ChatHandlers:
             theme: all, or one theme to restrict the legends to.
         """
         try:
+            self.access.check("answer", request)
             mode_arg, theme_arg = resolve_filters(mode, theme)
             reply = self.assistant.respond(message, mode=mode_arg, theme=theme_arg)
-        except InvalidMessage as error:
+        except (InvalidMessage, RateLimited) as error:
             raise gr.Error(str(error)) from None
         return neutralise_html(reply.answer)
 

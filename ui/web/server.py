@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from assistant import Assistant
 from corpus.settings import Settings, get_settings
 from ui.storage.database import get_engine
+from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
 
 
@@ -27,7 +28,9 @@ def health(assistant: Assistant) -> tuple[dict, int]:
     return body, 200 if ok else 503
 
 
-def create_app(assistant: Assistant, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    assistant: Assistant, settings: Settings | None = None, access: Access | None = None
+) -> FastAPI:
     """The ASGI app: ``GET /healthz`` plus the page, with the queue limits applied."""
     settings = settings or get_settings()
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
@@ -39,7 +42,7 @@ def create_app(assistant: Assistant, settings: Settings | None = None) -> FastAP
         return JSONResponse(body, status_code=code)
 
     get_engine()  # create the feedback and submission tables before the first visitor
-    blocks = build_blocks(assistant)
+    blocks = build_blocks(assistant, access or Access(settings))
     # A full queue makes the page say "This application is currently busy", not fail.
     blocks.queue(
         max_size=settings.web_queue_size,
@@ -76,17 +79,34 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """Sync the index (with progress), then serve the page until interrupted."""
     from index.legend_index import LegendIndex
 
+    settings = get_settings()
+    access = Access(settings)  # a bad limit setting stops here, before the slow start
+    if not is_loopback(host) and not settings.admin_password:
+        print(
+            "Note: trainer tools answer loopback visitors only; set LEGENDS_ADMIN_PASSWORD "
+            "to let trainers sign in from elsewhere.",
+            file=sys.stderr,
+        )
+
     legend_index = LegendIndex()
     report = legend_index.sync(progress=True)
     for problem in legend_index.problems:
         print(f"Skipped: {problem}", file=sys.stderr)
     print(f"Index: {report.summary()}.", flush=True)
     assistant = Assistant(legend_index)
-    app = create_app(assistant)
+    app = create_app(assistant, settings, access)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     # Open event streams would hold a plain shutdown forever; give them a few seconds.
+    # Behind a load balancer, X-Forwarded-For from the listed proxies names the visitor
+    # (for rate limits and the loopback rule); from anyone else it is ignored.
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     server = _Server(config, f"http://{shown}:{port}/")
     server.run()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ui.storage.submissions import InvalidSubmission, add_submission
+import gradio as gr
+
+from ui.storage.submissions import InvalidSubmission, add_submission, validate
+from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text
 
 INTRO = (
@@ -12,11 +15,14 @@ INTRO = (
 )
 
 
-def submit(story: str, company: str, name: str):
+def submit(story: str, company: str, name: str, access: Access, request: gr.Request | None = None):
     """Queue the story; return (status message, story, company, name) for the form."""
     try:
+        validate(story, company, name)  # a rejected draft does not use up the allowance
+        access.check("share", request)
         submission = add_submission(story, company, name)
-    except InvalidSubmission as error:
+    except (InvalidSubmission, RateLimited) as error:
+        # The text stays in the form, so nothing the visitor typed is lost.
         return f"**Not sent yet:** {error}", story, company, name
     thanks = f"Thank you, {escape_user_text(submission.name)}!" if submission.name else "Thank you!"
     message = (

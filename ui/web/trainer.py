@@ -15,9 +15,17 @@ import gradio as gr
 from assistant import Assistant
 from assistant.grounded.discuss import discussion_pack
 from corpus.schema import THEMES, Legend
+from ui.web.access import Access, RateLimited
 from ui.web.cards import neutralise_html
 
 MAX_LEGENDS = 5
+SIGN_IN_NEEDED = "Sign in to use the trainer tools."
+OFF_NOTICE = (
+    "The trainer tools are available on this server only to signed-in trainers, and no "
+    "trainer password is set. The person running the server can set "
+    "`LEGENDS_ADMIN_PASSWORD` to turn them on."
+)
+SIGN_IN_NOTICE = "The trainer tools are for trainers: sign in with the trainer password."
 
 
 def legend_choices(legends: dict[str, Legend]) -> list[tuple[str, str]]:
@@ -34,8 +42,42 @@ def theme_choices() -> list[tuple[str, str]]:
 class TrainerHandlers:
     """Builds packs with the process's Assistant (and its index)."""
 
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, access: Access | None = None):
         self.assistant = assistant
+        self.access = access or Access()
+
+    def gate(self, signed_in: bool, request: gr.Request = None, problem: str = ""):
+        """What the tab shows this visitor: (notice, sign-in form, workspace, sign-out)."""
+        if self.access.trainer_allowed(signed_in, request):
+            state = "signed-in" if signed_in else "open"
+        else:
+            state = self.access.trainer_state(request)
+        notice = {"off": OFF_NOTICE, "sign-in": SIGN_IN_NOTICE}.get(state, "")
+        if problem:
+            notice = f"**{problem}** {notice}"
+        return (
+            gr.Markdown(notice, visible=bool(notice)),
+            gr.Column(visible=state == "sign-in"),
+            gr.Column(visible=state in ("open", "signed-in")),
+            gr.Button(visible=state == "signed-in"),
+        )
+
+    def sign_in(self, password: str, request: gr.Request = None):
+        """Check the password; return (signed_in, password box, *gate outputs).
+
+        A wrong password or too many guesses is said in the tab's notice, and the box
+        is emptied either way.
+        """
+        try:
+            ok = self.access.sign_in(password, request)
+            problem = "" if ok else "That password is not right."
+        except RateLimited as error:
+            ok, problem = False, str(error)
+        return (ok, "", *self.gate(ok, request, problem))
+
+    def sign_out(self, request: gr.Request = None):
+        """Forget this session's sign-in."""
+        return (False, *self.gate(False, request))
 
     def pack_markdown(self, theme: str | None, legend_ids: list[str] | None) -> str:
         """The pack's Markdown, or raise ``gr.Error`` saying what to pick."""
@@ -60,8 +102,21 @@ class TrainerHandlers:
             raise gr.Error(f"No legends fit the theme {label}.")
         return reply.answer
 
-    def build(self, theme: str | None, legend_ids: list[str] | None):
-        """Show the pack and offer it as a Markdown download."""
+    def build(
+        self,
+        theme: str | None,
+        legend_ids: list[str] | None,
+        signed_in: bool = False,
+        request: gr.Request = None,
+    ):
+        """Show the pack and offer it as a Markdown download (trainers only)."""
+        # Checked here, not only by hiding the tab: the event can be called directly.
+        if not self.access.trainer_allowed(signed_in, request):
+            raise gr.Error(SIGN_IN_NEEDED)
+        try:
+            self.access.check("answer", request)
+        except RateLimited as error:
+            raise gr.Error(str(error)) from None
         markdown = self.pack_markdown(theme, legend_ids)
         name = f"discussion-pack-{theme or 'legends'}-{date.today().isoformat()}.md"
         # One folder per pack: Gradio copies the file into its cache to serve it.

@@ -27,6 +27,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 START_TIMEOUT = 180
+HERMETIC = {
+    "LEGENDS_LIBRARY_DIR",
+    "LEGENDS_LLM",
+    "LEGENDS_DATABASE_URL",
+    "LEGENDS_ADMIN_PASSWORD",
+    "LEGENDS_WEB_RATE_LIMIT",
+    "LEGENDS_WEB_SHARE_LIMIT",
+    "LEGENDS_FORWARDED_ALLOW_IPS",
+}
 
 # An invented story (the company is not in the packaged library), over 25 words.
 STORY = (
@@ -58,9 +67,10 @@ def free_port() -> int:
 def start_server(home: Path, log: Path, extra_env: dict | None = None) -> Server:
     """Start ``legends serve`` on a free loopback port and wait for ``/healthz``."""
     port = free_port()
-    env = {**os.environ, "LEGENDS_HOME": str(home), **(extra_env or {})}
-    for name in ("LEGENDS_LIBRARY_DIR", "LEGENDS_LLM", "LEGENDS_DATABASE_URL"):
-        env.pop(name, None)  # the packaged library, the grounded composer, SQLite in home
+    # Only what the test asks for: the packaged library, the grounded composer, SQLite
+    # in home, default limits and no trainer password unless extra_env says otherwise.
+    env = {name: value for name, value in os.environ.items() if name not in HERMETIC}
+    env.update({"LEGENDS_HOME": str(home), **(extra_env or {})})
     legends = Path(sys.executable).parent / "legends"
     started = time.perf_counter()
     with log.open("wb") as handle:

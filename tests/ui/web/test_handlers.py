@@ -12,6 +12,7 @@ from assistant import Assistant
 from corpus.schema import Legend
 from tests.ui.web.conftest import STORY
 from ui.storage import feedback, submissions
+from ui.web.access import Access
 from ui.web.browse import BrowseHandlers
 from ui.web.cards import escape_user_text, legend_card, neutralise_html
 from ui.web.chat import ChatHandlers
@@ -19,6 +20,7 @@ from ui.web.share import submit
 from ui.web.trainer import TrainerHandlers
 
 WEB = Path(__file__).resolve().parents[3] / "ui" / "web"
+LOCAL = gr.Request(client={"host": "127.0.0.1", "port": 50000})
 
 
 @pytest.fixture
@@ -102,7 +104,7 @@ def test_trainer_pack_by_theme_and_by_legends(assistant):
     by_theme = trainer.pack_markdown("bereavement", [])
     assert by_theme.startswith("## Discussion pack") and "### Role-play" in by_theme
     chosen = ["ritz-carlton-joshie-giraffe", "nordstrom-tire-return"]
-    markdown, download = trainer.build("", chosen)
+    markdown, download = trainer.build("", chosen, request=LOCAL)
     assert "Ritz-Carlton" in markdown and "Nordstrom" in markdown
     value = download.value["path"] if isinstance(download.value, dict) else download.value
     assert Path(value).read_text(encoding="utf-8").startswith("## Discussion pack")
@@ -121,9 +123,9 @@ def test_browse_filters(shared_index):
 
 
 def test_share_validates_and_queues():
-    message, *fields = submit("too short", "Acme", "")
+    message, *fields = submit("too short", "Acme", "", Access(), LOCAL)
     assert "at least 25 words" in message and fields == ["too short", "Acme", ""]
-    message, *fields = submit(STORY, "Copperleaf Cycles", "Sam")
+    message, *fields = submit(STORY, "Copperleaf Cycles", "Sam", Access(), LOCAL)
     assert "review queue" in message and fields == ["", "", ""]
     [queued] = submissions.list_submissions("pending")
     assert queued.company == "Copperleaf Cycles" and queued.name == "Sam"
