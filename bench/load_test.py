@@ -1,11 +1,13 @@
 """A bounded load test of the served app on loopback: concurrent visitors asking questions.
 
-Run: .venv/bin/python bench/load_test.py [--visitors 50] [--seconds 60]
-Starts `legends serve` on a free loopback port with a temporary LEGENDS_HOME, then
-each simulated visitor (its own gradio_client session) asks varied questions
-through the `/chat` endpoint until the time is up. Prints requests served, errors,
-latency percentiles, what visitors saw past the queue limit, and the server's RSS.
-Traffic goes to 127.0.0.1 only, and every loop stops by itself.
+Run: cd bench && ../.venv/bin/python load_test.py [--visitors 50] [--seconds 60] [--public]
+(or `make bench-load`). Starts `legends serve` on a free loopback port with a temporary
+LEGENDS_HOME, then each simulated visitor (its own gradio_client session) asks varied
+questions through the `/chat` endpoint until the time is up. Prints requests served,
+errors, latency percentiles, what visitors saw past the queue limit, and the server's RSS.
+With --public each visitor comes "through a proxy" with its own X-Forwarded-For address,
+so the per-visitor rate limits apply as they do on a public page. Traffic goes to
+127.0.0.1 only, and every loop stops by itself.
 """
 
 from __future__ import annotations
@@ -24,16 +26,23 @@ from pathlib import Path
 import httpx
 from bench_server import QUESTIONS, free_port, memory_kb
 
+# What a visitor may legitimately get: an answer, the busy notice, the rate-limit notice.
+EXPECTED = ("ok", "busy", "limited")
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def visitor(url: str, number: int, stop_at: float, results: list, lock: threading.Lock) -> None:
+def visitor(
+    url: str, number: int, stop_at: float, results: list, lock: threading.Lock, public: bool
+) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    # TEST-NET-2 addresses: one per visitor, never a real host.
+    headers = {"X-Forwarded-For": f"198.51.100.{number % 250 + 1}"} if public else {}
+    client = Client(url, verbose=False, headers=headers)
     asked = number
     while time.monotonic() < stop_at:
         question = QUESTIONS[asked % len(QUESTIONS)]
@@ -44,7 +53,12 @@ def visitor(url: str, number: int, stop_at: float, results: list, lock: threadin
             outcome = "ok" if answer else "empty answer"
         except Exception as error:  # what a visitor would see; counted, not raised
             text = str(error).lower()
-            outcome = "busy" if "busy" in text or "queue" in text else f"error: {error}"[:120]
+            if "too many" in text:
+                outcome = "limited"
+            elif "busy" in text or "queue" in text:
+                outcome = "busy"
+            else:
+                outcome = f"error: {error}"[:120]
         with lock:
             results.append((outcome, time.perf_counter() - began))
 
@@ -53,6 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--public", action="store_true", help="visitors come through a proxy (rate limits apply)"
+    )
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory(prefix="legends-load-") as home:
@@ -79,7 +96,7 @@ def main() -> None:
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.visitors) as pool:
                 for number in range(args.visitors):
-                    pool.submit(visitor, url, number, stop_at, results, lock)
+                    pool.submit(visitor, url, number, stop_at, results, lock, args.public)
             elapsed = time.perf_counter() - started
             memory = memory_kb(process.pid)
             healthy = httpx.get(url + "healthz", timeout=5).status_code
@@ -91,10 +108,11 @@ def main() -> None:
     print(f"{args.visitors} visitors for {args.seconds:.0f} s ({elapsed:.0f} s until all finished)")
     print(
         f"requests: {len(results)}; served: {outcomes['ok']}; busy: {outcomes['busy']}; "
-        f"errors: {len(results) - outcomes['ok'] - outcomes['busy']}"
+        f"rate-limited: {outcomes['limited']}; "
+        f"errors: {len(results) - sum(outcomes[k] for k in EXPECTED)}"
     )
     for outcome, count in outcomes.most_common():
-        if outcome not in ("ok", "busy"):
+        if outcome not in EXPECTED:
             print(f"  {count} x {outcome}")
     if served:
         print(
