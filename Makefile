@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install llm lint bench bench-web bench-baseline browser clean
+.PHONY: run test install llm lint bench bench-web bench-baseline browser postgres clean
 
 install: $(STAMP)
 
@@ -52,7 +52,12 @@ run: $(STAMP)
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-test: $(STAMP) $(LLM_STAMP) browser
+# The storage tests start a throwaway PostgreSQL server of their own (initdb + pg_ctl
+# on 127.0.0.1); they need Debian's server binaries, not a running service.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update && apt-get install -y postgresql)
+
+test: $(STAMP) $(LLM_STAMP) browser postgres
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 

@@ -108,3 +108,14 @@ def shared_index(shared_index_home, monkeypatch, embedder):
 
     monkeypatch.setenv("LEGENDS_HOME", str(shared_index_home))
     return LegendIndex(get_settings(), embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the whole run (127.0.0.1); stopped and deleted at the end."""
+    from tests.services.postgres import start_postgres
+
+    server = start_postgres()
+    print(f"\nPostgreSQL on {server.host}:{server.port} ready in {server.start_seconds:.2f}s")
+    yield server
+    server.destroy()

@@ -6,12 +6,7 @@ recovers by itself when the server is back.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -19,38 +14,16 @@ from assistant import Assistant
 from corpus.settings import get_settings
 from index.legend_index import LegendIndex
 from index.store import StoreUnavailable
+from tests.services.chroma import free_port, start_chroma
 
 pytestmark = pytest.mark.slow
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(path: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("chroma run did not start")
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    process = start_server(path, port)
+    process = start_chroma(path, port)
     yield {"url": f"http://127.0.0.1:{port}", "path": path, "port": port, "process": process}
     process.terminate()
     process.wait(timeout=10)
@@ -109,7 +82,7 @@ def test_search_degrades_when_the_server_dies_and_recovers_when_it_returns(
     assert server_index.degraded and hits
     assert "ritz-carlton-joshie-giraffe" in [hit.legend.id for hit in hits]
 
-    chroma_server["process"] = start_server(chroma_server["path"], chroma_server["port"])
+    chroma_server["process"] = start_chroma(chroma_server["path"], chroma_server["port"])
     time.sleep(2.5)  # past the reconnect back-off
     hits = server_index.search("a stuffed giraffe left behind at a hotel", 3)
     assert not server_index.degraded

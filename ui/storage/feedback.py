@@ -10,9 +10,12 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ui.storage.database import Base, UTCDateTime, session_scope, utc_now
+from ui.storage.database import Base, UTCDateTime, clean_text, session_scope, utc_now
 
 RATINGS = ("up", "down")
+# PostgreSQL enforces the width of the mode column (SQLite does not): check it here so
+# both back ends refuse the same values.
+MAX_MODE_CHARS = 16
 CSV_COLUMNS = ("id", "created_at", "rating", "mode", "question", "answer", "legend_ids")
 
 
@@ -24,7 +27,7 @@ class FeedbackRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     rating: Mapped[str] = mapped_column(String(8))
-    mode: Mapped[str] = mapped_column(String(16), default="")
+    mode: Mapped[str] = mapped_column(String(MAX_MODE_CHARS), default="")
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     # Space-separated legend ids: ids are slugs, so no separator can clash, and a
@@ -60,16 +63,18 @@ def _to_record(row: FeedbackRow) -> Feedback:
 def record_feedback(
     rating: str, question: str, answer: str, legend_ids: list[str], mode: str = ""
 ) -> Feedback:
-    """Store one rating (``up`` or ``down``) and return it."""
+    """Store one rating (``up`` or ``down``) and return it (texts kept as given, minus NULs)."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+    if len(mode) > MAX_MODE_CHARS:
+        raise ValueError(f"mode is at most {MAX_MODE_CHARS} characters, not {mode!r}")
     with session_scope() as session:
         row = FeedbackRow(
             rating=rating,
-            mode=mode,
-            question=question,
-            answer=answer,
-            legend_ids=" ".join(legend_ids),
+            mode=clean_text(mode),
+            question=clean_text(question),
+            answer=clean_text(answer),
+            legend_ids=clean_text(" ".join(legend_ids)),
         )
         session.add(row)
         session.flush()

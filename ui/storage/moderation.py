@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +19,9 @@ from corpus.ingest import ingest_paths
 from corpus.ingest.writer import write_legend
 from corpus.loader import parse_legend_file
 from corpus.schema import Legend
-from corpus.settings import get_settings
+from corpus.settings import Settings, get_settings
 from ui.storage import submissions
-from ui.storage.submissions import APPROVED, PENDING, REJECTED, Submission
+from ui.storage.submissions import APPROVED, REJECTED, Submission
 
 PUBLISHER = "Shared on Service Legends"
 
@@ -38,14 +40,14 @@ class Approval:
     merged: bool  # the story was already told: it became an extra source of that legend
 
 
-def _pending(submission_id: int) -> Submission:
-    found = submissions.get_submission(submission_id)
-    if found is None:
-        raise ModerationError(f"no submission with id {submission_id}")
-    if found.status != PENDING:
-        extra = f" (legend {found.legend_id})" if found.legend_id else ""
-        raise ModerationError(f"submission {submission_id} was already {found.status}{extra}")
-    return found
+@contextmanager
+def _deciding(submission_id: int, status: str) -> Iterator[submissions.Decision]:
+    """The submission held for this decision; a refusal becomes a ModerationError."""
+    try:
+        with submissions.deciding(submission_id, status) as decision:
+            yield decision
+    except (submissions.UnknownSubmission, submissions.AlreadyDecided) as error:
+        raise ModerationError(str(error)) from None
 
 
 def _credit(legend: Legend, submission: Submission) -> Legend:
@@ -74,11 +76,22 @@ def _credit(legend: Legend, submission: Submission) -> Legend:
 def approve(submission_id: int) -> Approval:
     """Turn a pending submission into a legend file under ``LEGENDS_HOME/corpus``.
 
+    The submission is held (see :func:`submissions.deciding`) while its legend is
+    written, so two trainers approving it at once write one legend: the second is
+    refused. If the story cannot become a legend, it stays pending.
+
     Indexing is the caller's job (as for ``legends ingest``): the legend file is the
     source of truth and is written by the time this returns.
     """
-    submission = _pending(submission_id)
     settings = get_settings()
+    with _deciding(submission_id, APPROVED) as decision:
+        legend_id, path, merged = _write_legend(decision.submission, settings)
+        decision.legend_id = legend_id
+    return Approval(decision.decided, legend_id, path, merged)
+
+
+def _write_legend(submission: Submission, settings: Settings) -> tuple[str, Path, bool]:
+    """Ingest the story as a one-row batch; the legend's id, its file, and if it merged."""
     with tempfile.TemporaryDirectory(prefix="legends-submission-") as folder:
         batch = Path(folder) / f"submission-{submission.id}.jsonl"
         row = {"company": submission.company, "story": submission.story,
@@ -87,10 +100,10 @@ def approve(submission_id: int) -> Approval:
         report = ingest_paths([batch], settings)
     if report.errors:
         reasons = "; ".join(error["error"] for error in report.errors)
-        raise ModerationError(f"submission {submission_id} cannot become a legend: {reasons}")
+        raise ModerationError(f"submission {submission.id} cannot become a legend: {reasons}")
     ids = report.added or report.merged or report.unchanged
     if not ids:
-        raise ModerationError(f"submission {submission_id} produced no legend")
+        raise ModerationError(f"submission {submission.id} produced no legend")
     legend_id = ids[0]
     path = settings.user_corpus_dir / f"{legend_id}.md"
     merged = not report.added
@@ -98,11 +111,11 @@ def approve(submission_id: int) -> Approval:
         legend = parse_legend_file(path)
         if isinstance(legend, Legend):
             path = write_legend(settings.user_corpus_dir, _credit(legend, submission))
-    decided = submissions.decide(submission_id, APPROVED, legend_id)
-    return Approval(decided, legend_id, path, merged)
+    return legend_id, path, merged
 
 
 def reject(submission_id: int) -> Submission:
     """Mark a pending submission rejected; the corpus is not touched."""
-    _pending(submission_id)
-    return submissions.decide(submission_id, REJECTED)
+    with _deciding(submission_id, REJECTED) as decision:
+        pass
+    return decision.decided

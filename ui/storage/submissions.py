@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ui.storage.database import Base, UTCDateTime, session_scope, utc_now
+from ui.storage.database import Base, UTCDateTime, clean_text, session_scope, utc_now
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATUSES = (PENDING, APPROVED, REJECTED)
@@ -21,6 +23,14 @@ MAX_FIELD_CHARS = 120
 
 class InvalidSubmission(ValueError):
     """A submission the form refuses; the text says why, for the visitor."""
+
+
+class UnknownSubmission(LookupError):
+    """No submission has this id."""
+
+
+class AlreadyDecided(ValueError):
+    """The submission is no longer pending: a trainer decided it already."""
 
 
 class SubmissionRow(Base):
@@ -67,9 +77,9 @@ def _to_record(row: SubmissionRow) -> Submission:
 
 def validate(story: str, company: str, name: str = "") -> tuple[str, str, str]:
     """The cleaned fields, or :class:`InvalidSubmission` saying what to fix."""
-    story = (story or "").strip()
-    company = " ".join((company or "").split())
-    name = " ".join((name or "").split())
+    story = clean_text(story or "").strip()
+    company = " ".join(clean_text(company or "").split())
+    name = " ".join(clean_text(name or "").split())
     if not story:
         raise InvalidSubmission("Please tell us what happened.")
     if len(story) > MAX_STORY_CHARS:
@@ -114,19 +124,50 @@ def get_submission(submission_id: int) -> Submission | None:
         return _to_record(row) if row is not None else None
 
 
-def decide(submission_id: int, status: str, legend_id: str | None = None) -> Submission:
-    """Record a trainer's decision on a pending submission."""
+@dataclass
+class Decision:
+    """A decision in progress, from :func:`deciding`."""
+
+    submission: Submission  # as it was queued (still pending)
+    legend_id: str | None = None  # set inside the block to record the legend it became
+    decided: Submission | None = None  # the stored result, once the block has ended
+
+
+@contextmanager
+def deciding(submission_id: int, status: str) -> Iterator[Decision]:
+    """Decide a pending submission, holding it until the ``with`` block ends.
+
+    The decision is a conditional ``UPDATE ... WHERE status = 'pending'``: until the
+    block commits, PostgreSQL locks that row and SQLite the whole file, so a second
+    trainer deciding the same submission waits, then matches no row and gets
+    :class:`AlreadyDecided`. Of two concurrent decisions exactly one wins, and work
+    done inside the block (writing the legend file) is done once. An exception in the
+    block rolls the decision back: the submission stays pending.
+    """
     if status not in (APPROVED, REJECTED):
         raise ValueError(f"a decision is {APPROVED} or {REJECTED}, not {status!r}")
     with session_scope() as session:
-        # Lock the row where the database can, so two trainers cannot decide at once.
-        row = session.get(SubmissionRow, submission_id, with_for_update=True)
+        claimed = session.execute(
+            update(SubmissionRow)
+            .where(SubmissionRow.id == submission_id, SubmissionRow.status == PENDING)
+            .values(status=status, decided_at=utc_now())
+            .execution_options(synchronize_session=False)
+        )
+        row = session.get(SubmissionRow, submission_id)
         if row is None:
-            raise LookupError(f"no submission with id {submission_id}")
-        if row.status != PENDING:
-            raise ValueError(f"submission {submission_id} was already {row.status}")
-        row.status = status
-        row.legend_id = legend_id
-        row.decided_at = utc_now()
+            raise UnknownSubmission(f"no submission with id {submission_id}")
+        if claimed.rowcount != 1:
+            extra = f" (legend {row.legend_id})" if row.legend_id else ""
+            raise AlreadyDecided(f"submission {submission_id} was already {row.status}{extra}")
+        decision = Decision(replace(_to_record(row), status=PENDING, decided_at=None))
+        yield decision
+        row.legend_id = decision.legend_id
         session.flush()
-        return _to_record(row)
+        decision.decided = _to_record(row)
+
+
+def decide(submission_id: int, status: str, legend_id: str | None = None) -> Submission:
+    """Record a trainer's decision on a pending submission (see :func:`deciding`)."""
+    with deciding(submission_id, status) as decision:
+        decision.legend_id = legend_id
+    return decision.decided

@@ -80,7 +80,9 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     from index.legend_index import LegendIndex
 
     settings = get_settings()
-    access = Access(settings)  # a bad limit setting stops here, before the slow start
+    # A bad limit setting or an unreachable database stops here, before the slow start.
+    access = Access(settings)
+    get_engine()
     if not is_loopback(host) and not settings.admin_password:
         print(
             "Note: trainer tools answer loopback visitors only; set LEGENDS_ADMIN_PASSWORD "

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from corpus.settings import get_settings
+from tests.services.chroma import free_port
 from tests.ui.web.conftest import STORY
 from ui.cli import app
 from ui.storage.feedback import record_feedback
@@ -91,3 +95,18 @@ def test_reject_leaves_the_corpus_untouched(small_library):
     approve = invoke("submissions", "approve", str(submission.id))
     assert approve.exit_code != 0 and "already rejected" in approve.output
     assert invoke("submissions", "reject", "999").exit_code != 0
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path):
+    """The installed `legends` entry point, as a user runs it: no traceback, exit code 1."""
+    legends = Path(sys.executable).parent / "legends"
+    url = f"postgresql://legends:secret-pw@127.0.0.1:{free_port()}/legends"
+    env = {"PATH": "/usr/bin:/bin", "LEGENDS_HOME": str(tmp_path), "LEGENDS_DATABASE_URL": url}
+    for command in (["submissions", "list"], ["feedback", "export"], ["serve", "--port", "1"]):
+        done = subprocess.run(
+            [str(legends), *command], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1, (command, done.stderr)
+        assert done.stderr.startswith("Error: cannot reach the postgresql database 'legends'")
+        assert "Traceback" not in done.stderr and "secret-pw" not in done.stderr
+        assert not (tmp_path / "index").exists()  # serve stopped before syncing the index
