@@ -17,6 +17,7 @@ from assistant import Assistant, Conversation, InvalidMessage, Reply
 from assistant.messages import MAX_MESSAGE_CHARS
 from assistant.modes import MODES
 from corpus.schema import THEMES
+from ui.storage.database import StorageUnavailable
 from ui.storage.feedback import record_feedback
 from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text, neutralise_html, source_cards
@@ -155,8 +156,13 @@ class ChatHandlers:
         if record is None:
             gr.Warning("That message is not an answer that can be rated.")
             return
-        record_feedback("up" if data.liked else "down", record.question, record.answer,
-                        record.legend_ids, record.mode)  # fmt: skip
+        try:
+            record_feedback("up" if data.liked else "down", record.question, record.answer,
+                            record.legend_ids, record.mode)  # fmt: skip
+        except StorageUnavailable:
+            log.exception("A rating could not be stored")
+            gr.Warning("Your rating could not be saved just now; please try again in a minute.")
+            return
         gr.Info("Thank you for the feedback.")
 
     def api_chat(

@@ -8,23 +8,43 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from sqlalchemy import text
 
 from assistant import Assistant
 from corpus.settings import Settings, get_settings
-from ui.storage.database import get_engine
+from ui.storage.database import get_engine, session_scope
 from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
 
 
+def _database_ok() -> bool:
+    try:
+        with session_scope() as session:
+            session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - reported as false, never raised
+        return False
+
+
 def health(assistant: Assistant) -> tuple[dict, int]:
-    """The ``/healthz`` body and status code: 200 when every legend is in the index."""
+    """The ``/healthz`` body and status code: 200 when every legend is in the index.
+
+    ``database`` says whether feedback and shared stories can be stored; it does not
+    change the status code, because answering (the page's main job) works without it.
+    """
+    database = _database_ok()
     try:
         legends = assistant.index.legends
         indexed = set(assistant.index.store.stored())
         ok = bool(legends) and indexed == set(legends)
     except Exception:  # noqa: BLE001 - a health check reports failure, it does not raise
-        return {"status": "error", "legends": 0, "index": False}, 503
-    body = {"status": "ok" if ok else "degraded", "legends": len(legends), "index": ok}
+        return {"status": "error", "legends": 0, "index": False, "database": database}, 503
+    body = {
+        "status": "ok" if ok else "degraded",
+        "legends": len(legends),
+        "index": ok,
+        "database": database,
+    }
     return body, 200 if ok else 503
 
 

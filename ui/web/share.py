@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import gradio as gr
 
+from ui.storage.database import StorageUnavailable
 from ui.storage.submissions import InvalidSubmission, add_submission, validate
 from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text
 
+log = logging.getLogger("legends.web")
+STORE_DOWN = (
+    "our story box is out of reach for a moment. Your story is still here: "
+    "please try again in a minute."
+)
 INTRO = (
     "Seen or lived a moment of great (or awful) customer service? Tell us. "
     "A trainer reads every story before it can join the library: nothing you send is "
@@ -24,6 +32,9 @@ def submit(story: str, company: str, name: str, access: Access, request: gr.Requ
     except (InvalidSubmission, RateLimited) as error:
         # The text stays in the form, so nothing the visitor typed is lost.
         return f"**Not sent yet:** {error}", story, company, name
+    except StorageUnavailable:
+        log.exception("A shared story could not be stored")
+        return f"**Not sent yet:** {STORE_DOWN}", story, company, name
     thanks = f"Thank you, {escape_user_text(submission.name)}!" if submission.name else "Thank you!"
     message = (
         f"{thanks} Your story about {escape_user_text(submission.company)} is in the review "

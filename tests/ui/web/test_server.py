@@ -79,7 +79,7 @@ def test_healthz(server):
     response = httpx.get(server.url + "healthz", timeout=10)
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["index"] is True
+    assert body["status"] == "ok" and body["index"] is True and body["database"] is True
     assert body["legends"] >= 50
     assert "Service Legends is running at http://127.0.0.1:" in server.log.read_text()
     print(f"server start to /healthz: {server.start_seconds:.1f} s")
