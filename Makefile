@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install llm lint bench bench-web bench-baseline browser postgres clean
+.PHONY: run test install llm lint bench bench-web bench-load bench-baseline browser postgres clean
 
 install: $(STAMP)
 
@@ -68,6 +68,10 @@ lint: $(STAMP)
 # The web server: start time (process start to /healthz) and peak RSS after 20 questions.
 bench-web: $(STAMP)
 	$(PY) bench/bench_server.py
+
+# 50 concurrent visitors for 60 s against a served app on loopback (see README, Load test).
+bench-load: $(STAMP)
+	cd bench && ../$(PY) load_test.py --visitors 50 --seconds 60
 
 bench: $(STAMP)
 	$(PY) bench/bench_index.py
