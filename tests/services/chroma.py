@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.services.process import die_with_parent
+
 CHROMA = Path(sys.executable).with_name("chroma")
 
 
@@ -23,7 +25,7 @@ def start_chroma(path: Path, port: int) -> subprocess.Popen:
     """Start `chroma run` storing in ``path``; return once its heartbeat answers."""
     process = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.services.process import die_with_parent
+
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,6 +81,7 @@ def start_server(home: Path, log: Path, extra_env: dict | None = None) -> Server
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < START_TIMEOUT:
