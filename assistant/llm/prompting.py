@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from corpus.schema import Legend
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 HISTORY_TURNS = 3
+TAG_START = re.compile(r"<(?=[|/!?A-Za-z_])")
 
 
 @cache
@@ -39,9 +41,23 @@ def legends_block(legends: list[Legend]) -> str:
         }
         for legend in legends
     ]
-    # Closing tags inside the data must not end the block early.
-    data = json.dumps(records, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    # No angle bracket of the data reaches the model as such: a "</legends>" in a legend
+    # cannot end the block early, nor a "<|im_start|>" open a turn of the chat template
+    # (llama.cpp reads such text as the template's own control tokens). JSON escapes
+    # keep the data exactly as it is.
+    data = json.dumps(records, ensure_ascii=False, indent=1)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e")
     return f"<legends>\n{data}\n</legends>"
+
+
+def neutralise(text: str) -> str:
+    """``text`` with anything shaped like a tag or a chat-template token broken up.
+
+    For text that is not JSON (the user's message, earlier turns): "<|im_start|>" or
+    "</legends>" becomes "< |im_start|>" or "< /legends>", which no template reads as its
+    own and which cannot close the legends block.
+    """
+    return TAG_START.sub("< ", text)
 
 
 def build_messages(
@@ -51,10 +67,10 @@ def build_messages(
     system = _system_template().replace("{mode_instructions}", _mode_instructions()[mode])
     messages: list[tuple[str, str]] = [("system", system)]
     for turn in (conversation.turns if conversation else [])[-HISTORY_TURNS:]:
-        messages.append(("human", turn.message))
-        messages.append(("ai", turn.answer))
+        messages.append(("human", neutralise(turn.message)))
+        messages.append(("ai", neutralise(turn.answer)))
     messages.append(
         ("human", f"{legends_block(legends)}\n\nQuestion (answer using only the legends above):\n"
-                  f"{message}")
+                  f"{neutralise(message)}")
     )  # fmt: skip
     return messages

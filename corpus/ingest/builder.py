@@ -4,14 +4,18 @@ Nothing is invented: the retelling is the story's own text (trimmed to at most
 400 words at a sentence boundary), situation/action/outcome are sentences taken
 from it, and the lessons and "try this" line are per-theme templates. Where the
 text does not say something (how it ended, which company), the field says so.
+Sentences addressed to an AI model ("ignore previous instructions...") stay in the
+retelling as the document's text, but never become the title, the company or a
+summary field, which is what answers and the LLM prompt show of a legend.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from corpus.ingest.company import UNKNOWN_COMPANY, CompanyGuess
+from corpus.ingest.company import UNKNOWN_COMPANY, CompanyGuess, detect_company, mentions_company
+from corpus.ingest.injection import instruction_sentences, is_instruction
 from corpus.ingest.readers import IngestError
 from corpus.ingest.splitter import past_verbs, sentences
 from corpus.ingest.themes import (
@@ -99,10 +103,10 @@ def key_sentence(story_sentences: list[str]) -> str:
 
 def make_title(candidate: Candidate, story_sentences: list[str]) -> str:
     """A short title: the given one, the story's own label, or its key sentence."""
-    if candidate.title:
+    if candidate.title and not is_instruction(candidate.title):
         return _shorten(candidate.title, 16)
     company = candidate.company.name
-    label = _label(candidate.text, company)
+    label = _label(" ".join(story_sentences), company)
     if label:
         return label
     return f"{company}: {_shorten(key_sentence(story_sentences), TITLE_WORDS)}"
@@ -144,29 +148,65 @@ def _situation_action_outcome(story: list[str]) -> tuple[str, str, str]:
     return only, "Described in the story text below.", NOT_STATED
 
 
+def _told_company(company: CompanyGuess, told: str, orders: set[str]) -> CompanyGuess:
+    """The company, unless it comes from an order to a model rather than from the story."""
+    if not orders:
+        return company
+    in_orders = mentions_company(" ".join(orders), company.name)
+    if is_instruction(company.name) or (in_orders and not mentions_company(told, company.name)):
+        return detect_company(told)
+    return company
+
+
 def build_legend(candidate: Candidate, taken_ids: set[str]) -> Legend:
     """A valid ingested legend for ``candidate``; raise :class:`IngestError` if it cannot be."""
     body = trim_words(candidate.text)
-    words = len(body.split())
+    # Orders to a model are not the story: before or after it they are left out; inside
+    # it they stay as the document's text, but are not counted, and nothing the legend
+    # shows in summary (title, company, fields) comes from them.
+    orders = set(instruction_sentences(body))
+    every = sentences(body)
+    start, end = 0, len(every)
+    while end > start and every[end - 1] in orders:
+        end -= 1
+    while start < end and every[start] in orders:
+        start += 1
+    left_out, kept = len(every) - (end - start), every[start:end]
+    if left_out:
+        body = " ".join(kept)
+    story = [s for s in kept if s not in orders]
+    told = " ".join(story)
+    words = len(told.split())
     if words < INGESTED_WORDS[0]:
-        raise IngestError(f"story has {words} words; at least {INGESTED_WORDS[0]} are needed")
-    story = sentences(body)
+        not_counted = " (not counting those addressed to an AI model)" if orders else ""
+        raise IngestError(
+            f"story has {words} words{not_counted}; at least {INGESTED_WORDS[0]} are needed"
+        )
+    company = _told_company(candidate.company, told, orders)
+    candidate = replace(candidate, company=company)
     title = make_title(candidate, story)
-    themes = [t for t in candidate.themes if t in THEMES][:5] or infer_themes(body)
+    themes = [t for t in candidate.themes if t in THEMES][:5] or infer_themes(told)
     industry = candidate.industry if candidate.industry in INDUSTRIES else None
-    industry = infer_industry(body, industry or candidate.company.industry)
+    industry = infer_industry(told, industry or company.industry)
     situation, action, outcome = _situation_action_outcome(story)
     note = f"Ingested from {candidate.source.file or candidate.source.url}; "
     note += "not yet reviewed by a trainer."
-    if candidate.company.guessed and candidate.company.note:
-        note += f" Company: {candidate.company.note}."
+    if company.guessed and company.note:
+        note += f" Company: {company.note}."
+    if left_out:
+        note += f" Left out {left_out} sentence(s) addressed to an AI model."
+    if len(kept) > len(story):
+        note += (
+            f" {len(kept) - len(story)} sentence(s) in the story are addressed to an AI "
+            "model: kept as the document's text only."
+        )
     # The key sentence first; the rest of the story only if it names too little.
-    id_text = key_sentence(story) + " " + body
-    legend_id = make_id(candidate.company, id_text, taken_ids)
+    id_text = key_sentence(story) + " " + told
+    legend_id = make_id(company, id_text, taken_ids)
     return Legend(
         id=legend_id,
         title=title,
-        company=candidate.company.name,
+        company=company.name,
         industry=industry,
         themes=themes,
         principles=principles_for(themes),

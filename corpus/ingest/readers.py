@@ -126,7 +126,12 @@ def _decode(data: bytes) -> str:
         raise IngestError("is not UTF-8 text (binary, or another encoding)") from None
 
 
+_FENCED_BLOCK = re.compile(r"\A\s*---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
 def _first_line_title(text: str, path: Path) -> str:
+    # A front-matter block pasted into a text file is not its title ("id: fake-legend").
+    text = _FENCED_BLOCK.sub("", text, count=1)
     for line in text.splitlines():
         line = re.sub(r"^\s*#+\s*", "", line).strip()
         if 2 <= len(line.split()) <= 16 and not line.startswith(("•", "-", "*")):
@@ -190,9 +195,46 @@ def _read_markdown(path: Path, text: str, checksum: str) -> Document:
     return Document(path, checksum, title, text=plain, hints=hints, date=hints.date)
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_UNSEEN_TAGS = ("script", "style", "noscript", "template")
+
+
+def _is_hidden(element) -> bool:
+    if element.tag in _UNSEEN_TAGS or element.get("hidden") is not None:
+        return True
+    if (element.get("aria-hidden") or "").strip().casefold() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+
+
+def _visible_html(html: str) -> str:
+    """The page without the elements a reader never sees.
+
+    Hidden text is no part of the article the user chose to ingest, and it is where a
+    page would hide orders for a model or a fake company name (trafilatura keeps it).
+    Text hidden by a stylesheet class cannot be told apart without rendering the page.
+    """
+    import lxml.etree
+    import lxml.html
+
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return html
+    for element in root.xpath(
+        "//*[@hidden or @aria-hidden or @style] | " + " | ".join(f"//{tag}" for tag in _UNSEEN_TAGS)
+    ):
+        # A page may hide its whole body until a script shows it: that is not hidden text.
+        if element.tag not in ("html", "head", "body") and _is_hidden(element):
+            element.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode")
+
+
 def _read_html(path: Path, html: str, checksum: str) -> Document:
     import trafilatura
 
+    html = _visible_html(html)
     text = trafilatura.extract(
         html, include_comments=False, include_tables=False, favor_recall=True
     )

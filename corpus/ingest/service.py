@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from corpus.ingest.builder import Candidate, build_legend
 from corpus.ingest.company import GAZETTEER, CompanyGuess, detect_company
+from corpus.ingest.injection import is_instruction
 from corpus.ingest.readers import Document, IngestError, Row, read_document
 from corpus.ingest.splitter import past_verbs, split_stories
 from corpus.ingest.writer import write_legend
@@ -197,8 +198,11 @@ def _source(document: Document, row: Row | None = None) -> Source:
     hints = row or document.hints
     url = hints.source_url if hints and hints.source_url else None
     date = (hints.date if hints and hints.date else None) or document.date
+    title = row.title if row and row.title else document.title
+    if is_instruction(title):  # an order to a model is not a title to cite
+        title = document.path.name
     return Source(
-        title=(row.title if row and row.title else document.title)[:200],
+        title=title[:200],
         publisher=PUBLISHER,
         url=url if url and url.startswith(("http://", "https://")) else None,
         file=document.path.name,

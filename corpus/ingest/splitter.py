@@ -37,6 +37,8 @@ MIN_STORY_WORDS = 25
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪●◦‣+]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# A rule line (---, ***, ___): a Markdown thematic break or a YAML front-matter fence.
+_RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _TERMINAL = re.compile(r"[.!?:;…\"”’)]\s*$")
 _ABBREVIATIONS = frozenset(
     [
@@ -265,6 +267,12 @@ def to_blocks(text: str) -> list[Block]:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
         if not line:
+            open_block = None
+            continue
+        if _RULE.match(line):
+            # A rule always ends what came before: text after it (say, a story after a
+            # front-matter block pasted into a plain-text file) is never glued onto it.
+            blocks.append(Block("heading", ""))
             open_block = None
             continue
         if _BULLET.match(line):
