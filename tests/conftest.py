@@ -15,6 +15,13 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # One export of the ONNX model per test run, outside the user's own cache.
 os.environ["LEGENDS_CACHE_DIR"] = tempfile.mkdtemp(prefix="legends-test-cache-")
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property tests: `make test` tries 50 inputs each; HYPOTHESIS_PROFILE=thorough tries 1,000.
+hypothesis_settings.register_profile("quick", max_examples=50)
+hypothesis_settings.register_profile("thorough", max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
 from corpus.settings import PACKAGED_LEGENDS, get_settings  # noqa: E402
 from index.embeddings import Embedder, load_embedder  # noqa: E402
 

@@ -47,9 +47,7 @@ def assistant(shared_index_home, embedder):
     return Assistant(LegendIndex(get_settings(), embedder), llm=None)
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=messages)
 def test_any_message_gets_an_error_or_a_grounded_answer(assistant, message):
     try:

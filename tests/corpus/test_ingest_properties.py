@@ -45,9 +45,7 @@ def user_corpus(tmp_path, monkeypatch):
     return get_settings().user_corpus_dir
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=payloads, suffix=st.sampled_from([".md", ".txt", ".html", ".csv", ".jsonl", ".pdf"]))
 def test_junk_files_never_crash_or_lose_legends(user_corpus, tmp_path_factory, payload, suffix):
     before = snapshot(user_corpus)
