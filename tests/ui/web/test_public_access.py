@@ -121,3 +121,26 @@ def test_browser_visitor_past_the_limit_sees_a_polite_message(public_server, bro
     # The refused question stays in the box to send later.
     assert page.locator("#chat-input textarea").input_value() == QUESTION
     context.close()
+
+
+@pytest.fixture(scope="module")
+def server_trusting_another_proxy(shared_index_home, tmp_path_factory):
+    home = tmp_path_factory.mktemp("untrusted-home")
+    shutil.copytree(shared_index_home / "index", home / "index")
+    running = start_server(
+        home,
+        home / "serve.log",
+        {"LEGENDS_WEB_RATE_LIMIT": "2/minute", "LEGENDS_FORWARDED_ALLOW_IPS": "10.255.255.1"},
+    )
+    yield running
+    stop_server(running)
+
+
+def test_forwarded_header_from_an_untrusted_peer_is_ignored(server_trusting_another_proxy):
+    """Only the listed proxy may name the visitor: here the header is ignored, so the
+    connection's own address counts (loopback: no limit, trainer open without password)."""
+    client = visitor(server_trusting_another_proxy, "203.0.113.50")
+    for _ in range(4):
+        assert client.predict(QUESTION, api_name="/chat").startswith("Here are the")
+    pack, _ = client.predict("bereavement", [], api_name="/build")
+    assert pack.startswith("## Discussion pack")
