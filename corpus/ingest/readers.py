@@ -286,11 +286,18 @@ def _read_jsonl(path: Path, text: str, checksum: str) -> Document:
 
 def _read_csv(path: Path, text: str, checksum: str) -> Document:
     document = Document(path, checksum, path.stem)
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise IngestError("has no header row")
-    for number, record in enumerate(reader, 2):
-        _add_row(document, record, number)
+    # newline="": the csv module handles line ends itself (quoted fields may hold them).
+    # strict: a stray or unclosed quote is an error to report, not a row to guess at.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        if not reader.fieldnames:
+            raise IngestError("has no header row")
+        for number, record in enumerate(reader, 2):
+            _add_row(document, record, number)
+    except csv.Error as error:
+        raise IngestError(f"is not valid CSV ({error})") from None
+    if not document.rows and not document.row_errors:
+        raise IngestError("has a header row but no stories under it")
     return document
 
 

@@ -178,6 +178,23 @@ def test_csv_batch(tmp_path):
     assert sorted(lg.title for lg in ingested()) == ["Cake", "Laptop"]
 
 
+def test_csv_with_old_mac_line_ends_and_broken_quotes(tmp_path):
+    # Found by the thorough hypothesis run: a lone carriage return crashed the reader.
+    path = tmp_path / "batch.csv"
+    story = STORY_B.replace(". ", ".\r", 1)  # a line break inside a quoted field
+    path.write_bytes(f'Company,Story\r"Quayside Cabs","{story}"\r'.encode())
+    report = ingest_paths([path])
+    assert report.errors == [] and [lg.company for lg in ingested()] == ["Quayside Cabs"]
+    for payload, message in (
+        (b"\r\x01", "has no header row"),
+        (b'story,company\n"an unclosed quote,Acme\n', "is not valid CSV (unexpected end of data)"),
+        (b"story,company\r\n", "has a header row but no stories under it"),
+    ):
+        path.write_bytes(payload)
+        [error] = ingest_paths([path]).errors
+        assert message in error["error"]
+
+
 def test_reingest_is_unchanged(tmp_path):
     path = tmp_path / "bakery.txt"
     path.write_text(STORY_A, encoding="utf-8")
