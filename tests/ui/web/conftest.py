@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,11 +115,20 @@ def server(shared_index_home, tmp_path_factory):
     unchanged (the sync still runs, as it would for a user), so the module does not
     pay for embedding the library again.
     """
+    with seeded_server(shared_index_home, tmp_path_factory) as running:
+        yield running
+
+
+@contextmanager
+def seeded_server(shared_index_home, tmp_path_factory, extra_env: dict | None = None):
+    """A server whose LEGENDS_HOME starts with a copy of the session's index."""
     home = tmp_path_factory.mktemp("web-home")
     shutil.copytree(shared_index_home / "index", home / "index")
-    running = start_server(home, home / "serve.log")
-    yield running
-    stop_server(running)
+    running = start_server(home, home / "serve.log", extra_env)
+    try:
+        yield running
+    finally:
+        stop_server(running)
 
 
 @pytest.fixture(scope="module")

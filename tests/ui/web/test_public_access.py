@@ -7,13 +7,11 @@ or load balancer on the same machine.
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 from gradio_client import Client
 
-from tests.ui.web.conftest import ARTIFACTS, start_server, stop_server
+from tests.ui.web.conftest import ARTIFACTS, seeded_server
 from tests.ui.web.test_server import ask
 
 pytestmark = pytest.mark.slow
@@ -23,15 +21,9 @@ QUESTION = "stories about bereavement"
 
 @pytest.fixture(scope="module")
 def public_server(shared_index_home, tmp_path_factory):
-    home = tmp_path_factory.mktemp("public-home")
-    shutil.copytree(shared_index_home / "index", home / "index")
-    running = start_server(
-        home,
-        home / "serve.log",
-        {"LEGENDS_ADMIN_PASSWORD": PASSWORD, "LEGENDS_WEB_RATE_LIMIT": "3/minute"},
-    )
-    yield running
-    stop_server(running)
+    env = {"LEGENDS_ADMIN_PASSWORD": PASSWORD, "LEGENDS_WEB_RATE_LIMIT": "3/minute"}
+    with seeded_server(shared_index_home, tmp_path_factory, env) as running:
+        yield running
 
 
 def visitor(server, address: str) -> Client:
@@ -125,15 +117,9 @@ def test_browser_visitor_past_the_limit_sees_a_polite_message(public_server, bro
 
 @pytest.fixture(scope="module")
 def server_trusting_another_proxy(shared_index_home, tmp_path_factory):
-    home = tmp_path_factory.mktemp("untrusted-home")
-    shutil.copytree(shared_index_home / "index", home / "index")
-    running = start_server(
-        home,
-        home / "serve.log",
-        {"LEGENDS_WEB_RATE_LIMIT": "2/minute", "LEGENDS_FORWARDED_ALLOW_IPS": "10.255.255.1"},
-    )
-    yield running
-    stop_server(running)
+    env = {"LEGENDS_WEB_RATE_LIMIT": "2/minute", "LEGENDS_FORWARDED_ALLOW_IPS": "10.255.255.1"}
+    with seeded_server(shared_index_home, tmp_path_factory, env) as running:
+        yield running
 
 
 def test_forwarded_header_from_an_untrusted_peer_is_ignored(server_trusting_another_proxy):
