@@ -32,6 +32,7 @@ MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 THEME = gr.themes.Soft(primary_hue="teal", font=SANS, font_mono=MONO)
 CSS = """
 #sources-panel { border-left: 1px solid var(--border-color-primary); padding-left: 12px; }
+#trainer-sign-in { max-width: 420px; }
 """
 # Page events: callable by the page (and clients), but only /chat is documented.
 PAGE = {"api_visibility": "undocumented"}

@@ -76,6 +76,8 @@ def test_browser_trainer_sign_in_then_pack(public_server, browser):
     page.locator("#trainer-notice").get_by_text("That password is not right.").wait_for(
         timeout=15_000
     )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "trainer-sign-in.png"))
     assert not page.locator("#pack-build").is_visible()
 
     page.fill("#trainer-password input", PASSWORD)
