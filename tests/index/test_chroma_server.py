@@ -14,7 +14,8 @@ from assistant import Assistant
 from corpus.settings import get_settings
 from index.legend_index import LegendIndex
 from index.store import StoreUnavailable
-from tests.services.chroma import free_port, start_chroma
+from tests.services.chroma import start_chroma
+from tests.services.process import free_port
 
 pytestmark = pytest.mark.slow
 

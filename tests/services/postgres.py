@@ -12,7 +12,6 @@ import itertools
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.services.process import free_port
 
 START_TIMEOUT = 60
 USER = "legends"
@@ -61,12 +62,6 @@ def _run(command: list[str], cwd: Path, timeout: float = START_TIMEOUT) -> None:
         raise RuntimeError(
             f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
         )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _owned_by_postgres(path: Path) -> None:
@@ -176,7 +171,7 @@ def start_postgres() -> PostgresServer:
         )  # fmt: skip
         # initdb's pg_hba.conf also allows ::1; listen_addresses keeps it to 127.0.0.1.
         for attempt in range(3):  # a free port can be taken before the server binds it
-            server.port = _free_port()
+            server.port = free_port()
             server._options = " ".join(
                 f"-c {shlex.quote(setting)}"
                 for setting in (

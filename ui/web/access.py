@@ -97,8 +97,8 @@ class Access:
             "share": _Action(
                 "shared stories", _limit("LEGENDS_WEB_SHARE_LIMIT", settings.web_share_limit)
             ),
-            "rating": _Action("ratings", _limit("RATING_LIMIT", RATING_LIMIT)),
-            "sign-in": _Action("sign-in attempts", _limit("SIGN_IN_LIMIT", SIGN_IN_LIMIT)),
+            "rating": _Action("ratings", parse_many(RATING_LIMIT)),
+            "sign-in": _Action("sign-in attempts", parse_many(SIGN_IN_LIMIT)),
         }
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 

@@ -48,10 +48,9 @@ class TrainerHandlers:
 
     def gate(self, signed_in: bool, request: gr.Request = None, problem: str = ""):
         """What the tab shows this visitor: (notice, sign-in form, workspace, sign-out)."""
-        if self.access.trainer_allowed(signed_in, request):
-            state = "signed-in" if signed_in else "open"
-        else:
-            state = self.access.trainer_state(request)
+        state = self.access.trainer_state(request)
+        if state == "sign-in" and signed_in:
+            state = "signed-in"
         notice = {"off": OFF_NOTICE, "sign-in": SIGN_IN_NOTICE}.get(state, "")
         if problem:
             notice = f"**{problem}** {notice}"

@@ -18,8 +18,9 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from tests.services.chroma import free_port, start_chroma
+from tests.services.chroma import start_chroma
 from tests.services.postgres import start_postgres
+from tests.services.process import free_port
 from tests.ui.web.conftest import HERMETIC, STORY, start_server, stop_server
 
 pytestmark = pytest.mark.slow

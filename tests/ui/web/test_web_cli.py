@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus.settings import get_settings
-from tests.services.chroma import free_port
+from tests.services.process import free_port
 from tests.ui.web.conftest import STORY
 from ui.cli import app
 from ui.storage.feedback import record_feedback
