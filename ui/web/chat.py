@@ -21,6 +21,7 @@ from ui.storage.database import StorageUnavailable
 from ui.storage.feedback import record_feedback
 from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text, neutralise_html, source_cards
+from ui.web.errors import refusal
 
 log = logging.getLogger("legends.web")
 
@@ -184,7 +185,7 @@ class ChatHandlers:
             mode_arg, theme_arg = resolve_filters(mode, theme)
             reply = self.assistant.respond(message, mode=mode_arg, theme=theme_arg)
         except (InvalidMessage, RateLimited) as error:
-            raise gr.Error(str(error)) from None
+            raise refusal(str(error)) from None
         return neutralise_html(reply.answer)
 
 

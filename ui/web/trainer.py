@@ -17,6 +17,7 @@ from assistant.grounded.discuss import discussion_pack
 from corpus.schema import THEMES, Legend
 from ui.web.access import Access, RateLimited
 from ui.web.cards import neutralise_html
+from ui.web.errors import refusal
 
 MAX_LEGENDS = 5
 SIGN_IN_NEEDED = "Sign in to use the trainer tools."
@@ -82,23 +83,23 @@ class TrainerHandlers:
         """The pack's Markdown, or raise ``gr.Error`` saying what to pick."""
         legend_ids = list(legend_ids or [])
         if not theme and not legend_ids:
-            raise gr.Error("Pick a theme or at least one legend first.")
+            raise refusal("Pick a theme or at least one legend first.")
         if len(legend_ids) > MAX_LEGENDS:
-            raise gr.Error(f"Pick at most {MAX_LEGENDS} legends for one pack.")
+            raise refusal(f"Pick at most {MAX_LEGENDS} legends for one pack.")
         if legend_ids:
             known = self.assistant.index.legends
             missing = [i for i in legend_ids if i not in known]
             if missing:
-                raise gr.Error(f"Unknown legend(s): {', '.join(missing)}.")
+                raise refusal(f"Unknown legend(s): {', '.join(missing)}.")
             chosen = [known[i] for i in legend_ids]
             topic = theme.replace("-", " ") if theme else chosen[0].title
             return discussion_pack(topic, chosen, self.assistant.index.facets(topic))
         if theme not in THEMES:
-            raise gr.Error(f"Unknown theme {theme!r}.")
+            raise refusal(f"Unknown theme {theme!r}.")
         label = theme.replace("-", " ")
         reply = self.assistant.respond(f"a discussion pack on {label}", mode="discuss", theme=theme)
         if reply.abstained or not reply.legends:
-            raise gr.Error(f"No legends fit the theme {label}.")
+            raise refusal(f"No legends fit the theme {label}.")
         return reply.answer
 
     def build(
@@ -111,11 +112,11 @@ class TrainerHandlers:
         """Show the pack and offer it as a Markdown download (trainers only)."""
         # Checked here, not only by hiding the tab: the event can be called directly.
         if not self.access.trainer_allowed(signed_in, request):
-            raise gr.Error(SIGN_IN_NEEDED)
+            raise refusal(SIGN_IN_NEEDED)
         try:
             self.access.check("answer", request)
         except RateLimited as error:
-            raise gr.Error(str(error)) from None
+            raise refusal(str(error)) from None
         markdown = self.pack_markdown(theme, legend_ids)
         name = f"discussion-pack-{theme or 'legends'}-{date.today().isoformat()}.md"
         # One folder per pack: Gradio copies the file into its cache to serve it.

@@ -58,6 +58,14 @@ def test_trainer_endpoint_refuses_without_sign_in_even_with_forged_state(public_
     assert "Discussion pack" not in body
 
 
+def test_refusals_leave_no_traceback_in_the_server_log(public_server):
+    client = visitor(public_server, "203.0.113.21")
+    for call in (("bereavement", [], "/build"), ("x" * 3000, "/chat")):
+        with pytest.raises(Exception, match="Sign in|limit is 2,000"):
+            client.predict(*call[:-1], api_name=call[-1])
+    assert "Traceback" not in public_server.log.read_text()
+
+
 def test_browser_trainer_sign_in_then_pack(public_server, browser):
     context = browser.new_context(
         viewport={"width": 1400, "height": 1000},
