@@ -139,6 +139,34 @@ class Source(BaseModel):
         return {**self.model_dump(exclude_none=True), "citation": self.citation()}
 
 
+class Move(BaseModel):
+    """One concrete step an agent can take now, with the situation it fits.
+
+    Written for any industry, not as a replay of the story: ``when`` describes the live
+    situation (it is embedded and matched against an agent's message), ``do`` the step.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    when: str = Field(min_length=10, max_length=300)
+    do: str = Field(min_length=10, max_length=300)
+
+
+class RolePlay(BaseModel):
+    """A practice scene built on the legend, set in an ordinary team's world."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Where the scene happens, e.g. "a bank's phone line on a Monday morning".
+    setting: str = Field(min_length=5, max_length=200)
+    # The customer's brief, in the customer's own voice (first person).
+    customer: str = Field(min_length=20, max_length=700)
+    # What the agent playing the scene is trying to achieve.
+    agent_goal: str = Field(min_length=10, max_length=300)
+    # One question for the group afterwards.
+    debrief: str = Field(min_length=10, max_length=300)
+
+
 class Legend(BaseModel):
     """One customer-service legend: curated fields plus the retelling."""
 
@@ -156,6 +184,11 @@ class Legend(BaseModel):
     outcome: str = Field(min_length=1)
     lessons: list[str] = Field(min_length=1)
     try_this: str = Field(min_length=1)
+    # Curated teaching material (docs/legend-format.md). Required for curated legends by
+    # `legends check`; an ingested story without it gets clearly generic material.
+    moves: list[Move] = Field(default_factory=list, max_length=4)
+    discussion: list[str] = Field(default_factory=list, max_length=3)
+    role_play: RolePlay | None = None
     sources: list[Source] = Field(min_length=1)
     status: Status
     status_note: str | None = None
