@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from assistant.followups import Plan
 from corpus.schema import Legend
+
+
+# Why an answer holds no legends (``Reply.refusal``); ``abstained`` is true for all of them.
+# no-fit: nothing in the library fits (the answer offers the nearest covered themes);
+# personal-data: a request for data about any person; invention: a request to make up or
+# embellish a story; instructions: orders aimed at the assistant itself; abuse: abuse.
+RefusalKind = Literal["no-fit", "personal-data", "invention", "instructions", "abuse"]
+REFUSAL_KINDS: tuple[str, ...] = ("no-fit", "personal-data", "invention", "instructions", "abuse")
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Reply:
     notice: str | None = None  # e.g. "the LLM back end is unreachable"
     grounding: list[str] | None = None  # problems the check found in an LLM answer (None: not run)
     plan: Plan | None = field(default=None, repr=False)  # how the message was understood
+    refusal: RefusalKind | None = None  # set when abstained: which honest answer was given
 
     def to_json(self) -> dict:
         """The ``legends ask --json`` object."""
@@ -30,6 +40,7 @@ class Reply:
             "mode": self.mode,
             "answer": self.answer,
             "abstained": self.abstained,
+            "refusal": self.refusal,
             "legends": [
                 {
                     "id": legend.id,
