@@ -22,7 +22,7 @@ from corpus.ingest.company import GAZETTEER, CompanyGuess, detect_company
 from corpus.ingest.injection import is_instruction
 from corpus.ingest.readers import Document, IngestError, Row, read_document
 from corpus.ingest.splitter import past_verbs, split_stories
-from corpus.ingest.writer import write_legend
+from corpus.ingest.writer import corpus_lock, write_legend
 from corpus.loader import load_corpus
 from corpus.schema import INGESTED_WORDS, Legend, Source
 from corpus.settings import Settings, get_settings
@@ -154,8 +154,17 @@ class _Corpus:
 
 
 def ingest_paths(paths: Iterable[Path], settings: Settings | None = None) -> IngestReport:
-    """Ingest every file in ``paths`` into the user corpus; never raises for a bad file."""
+    """Ingest every file in ``paths`` into the user corpus; never raises for a bad file.
+
+    The whole run holds the corpus lock (:func:`corpus_lock`): the corpus is loaded, ids
+    are allocated and files written by one process at a time.
+    """
     settings = settings or get_settings()
+    with corpus_lock(settings):
+        return _ingest_locked(paths, settings)
+
+
+def _ingest_locked(paths: Iterable[Path], settings: Settings) -> IngestReport:
     corpus = _Corpus(settings)
     report = IngestReport()
     for path in paths:

@@ -1,21 +1,73 @@
-"""Write and remove legend files in the user corpus, atomically.
+"""Write and remove legend files in the user corpus, atomically and one change at a time.
 
 A legend file is written to a temporary file in the same folder and moved into
 place with ``os.replace``, so a crash never leaves a half-written legend (and the
 temporary name does not end in ``.md``, so the loader never sees it).
+
+Every change to ``$LEGENDS_HOME/corpus`` (ingest, approval, removal) runs under
+:func:`corpus_lock`, a lock file beside the corpus (``$LEGENDS_HOME/corpus.lock``,
+via ``filelock``): the corpus is read, ids are allocated and files are written by one
+process at a time, so two changes at once cannot both take one id. Processes on
+several machines sharing the folder need a file system whose locks work across
+machines (NFSv4, SMB with locking), or a single machine doing the corpus changes.
+As a second line of defence, :func:`write_legend` refuses to replace a file whose
+sources the new legend does not keep (that file tells another story).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from filelock import FileLock, Timeout
 
-from corpus.schema import Legend
+from corpus.schema import Legend, Source
 from corpus.settings import Settings
+
+LOCK_FILE = "corpus.lock"
+# Long enough for another process's ingest of a large batch; then a clear error.
+LOCK_TIMEOUT_SECONDS = 300
+_locks: dict[str, FileLock] = {}
+_locks_guard = threading.Lock()
+
+
+class CorpusBusy(RuntimeError):
+    """Another process held the corpus lock for too long; the message says which file."""
+
+
+class WouldOverwrite(FileExistsError):
+    """Writing a legend would replace a file telling another story (an id collision)."""
+
+
+def _lock_for(path: Path) -> FileLock:
+    # One FileLock object per path: it is re-entrant within a thread (an approval holds
+    # the lock around an ingest that takes it again) and excludes other threads too.
+    with _locks_guard:
+        lock = _locks.get(str(path))
+        if lock is None:
+            lock = _locks[str(path)] = FileLock(path, timeout=LOCK_TIMEOUT_SECONDS)
+        return lock
+
+
+@contextmanager
+def corpus_lock(settings: Settings) -> Iterator[None]:
+    """Hold the lock on the user corpus: one change at a time, across processes."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    path = settings.home / LOCK_FILE
+    try:
+        with _lock_for(path):
+            yield
+    except Timeout:
+        raise CorpusBusy(
+            f"another process has been changing the corpus for {LOCK_TIMEOUT_SECONDS} s "
+            f"(lock file {path}); try again when it has finished"
+        ) from None
 
 # The order fields appear in hand-written legend files (docs/legend-format.md).
 FIELD_ORDER = (
@@ -48,10 +100,39 @@ def legend_to_markdown(legend: Legend) -> str:
     return f"---\n{front}---\n{legend.retelling.strip()}\n"
 
 
+def _where(source: Source) -> str:
+    return source.url or source.seed or source.file or ""
+
+
+def _check_same_story(target: Path, legend: Legend) -> None:
+    """Refuse to replace ``target`` unless ``legend`` still cites every source it cites.
+
+    A merge or a credit keeps the sources (or refreshes one from the same file); a file
+    written by another process for another story under the same id would lose them.
+    """
+    from corpus.loader import parse_legend_file  # the loader imports nothing from here
+
+    existing = parse_legend_file(target)
+    if not isinstance(existing, Legend):
+        return  # a broken file tells no story we could lose; replacing it repairs it
+    kept = {_where(source) for source in legend.sources}
+    lost = [_where(source) for source in existing.sources if _where(source) not in kept]
+    if lost:
+        raise WouldOverwrite(
+            f"{target} already tells another story (citing {', '.join(lost)}); "
+            "not replaced"
+        )
+
+
 def write_legend(folder: Path, legend: Legend) -> Path:
-    """Write ``legend`` to ``folder/<id>.md`` atomically; return the path."""
+    """Write ``legend`` to ``folder/<id>.md`` atomically; return the path.
+
+    Raises :class:`WouldOverwrite` instead of replacing a file that tells another story.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{legend.id}.md"
+    if target.exists():
+        _check_same_story(target, legend)
     text = legend_to_markdown(legend)
     descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{legend.id}.", suffix=".tmp")
     try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.ingest import ingest_paths
-from corpus.ingest.writer import write_legend
+from corpus.ingest.writer import corpus_lock, write_legend
 from corpus.loader import parse_legend_file
 from corpus.schema import Legend
 from corpus.settings import Settings, get_settings
@@ -85,7 +85,10 @@ def approve(submission_id: int) -> Approval:
     """
     settings = get_settings()
     with _deciding(submission_id, APPROVED) as decision:
-        legend_id, path, merged = _write_legend(decision.submission, settings)
+        # The ingest and the credit written after it are one corpus change: another
+        # approval or ingest must not take the id in between.
+        with corpus_lock(settings):
+            legend_id, path, merged = _write_legend(decision.submission, settings)
         decision.legend_id = legend_id
     return Approval(decision.decided, legend_id, path, merged)
 

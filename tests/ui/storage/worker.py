@@ -6,7 +6,8 @@ waits for GO_FILE to exist (so every worker starts its work at the same moment),
 runs the command and prints one JSON line with the result.
 
 Commands: ``feedback TAG COUNT`` (COUNT ratings, questions ``TAG-0``...),
-``tables`` (create the tables, as a starting server does), ``approve ID``, ``reject ID``.
+``tables`` (create the tables, as a starting server does), ``approve ID``, ``reject ID``,
+``ingest PATH...`` (the files, as ``legends ingest`` takes them).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def run(command: str, args: list[str]) -> dict:
         with engine.connect() as connection:
             tables = sorted(engine.dialect.get_table_names(connection))
         return {"tables": tables}
+    if command == "ingest":
+        from corpus.ingest import ingest_paths
+
+        return ingest_paths([Path(arg) for arg in args]).to_json()
     # Imported here: only the moderation commands need the ingest pipeline.
     from ui.storage.moderation import ModerationError, approve, reject
 
@@ -68,6 +73,9 @@ def run(command: str, args: list[str]) -> dict:
 
 def main() -> None:
     go, command, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    if command in ("ingest", "approve", "reject"):
+        import ui.storage.moderation  # noqa: F401 - loaded before the go signal, so the
+        # racing workers start their corpus work together rather than after their imports
     print("ready", flush=True)
     _wait_for(go)
     print(json.dumps(run(command, args)), flush=True)
