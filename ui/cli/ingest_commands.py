@@ -17,6 +17,7 @@ PATHS_HELP = "Files to ingest (.md, .markdown, .txt, .html, .htm, .pdf, .jsonl, 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
     app.command("remove")(remove_command)
+    app.command("ingest-eval")(ingest_eval_command)
 
 
 def _sync_index() -> str | None:
@@ -83,3 +84,25 @@ def remove_command(
     if problem:
         print(f"Error: {problem}", file=sys.stderr)
         raise typer.Exit(1)
+
+
+def ingest_eval_command(
+    folder: Path = typer.Option(
+        None, "--folder", help="Held-out articles with expected.yaml (default: tests/data/heldout)."
+    ),
+    labels: bool = typer.Option(
+        False, "--labels", help="Also cross-validate the theme/industry/principle models."
+    ),
+    details: bool = typer.Option(False, "--details", help="One line per expected story."),
+) -> None:
+    """Ingest held-out articles into a fresh home and grade splits, companies, themes, search."""
+    from index.evaluation.ingestion import HELDOUT_DIR, evaluate_ingestion
+
+    figures = evaluate_ingestion(folder or HELDOUT_DIR)
+    print(figures.summary())
+    if details:
+        print(figures.details())
+    if labels:
+        from corpus.ingest.labels import cross_validate
+
+        print(cross_validate().summary())
