@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
 from assistant.conversation import Conversation, Turn
 from assistant.followups import Plan, condense
-from assistant.grounded import compose
+from assistant.grounded.compose import compose_answer
 from assistant.llm.backends import BackendError, make_chat_model
 from assistant.llm.grounding import check_grounding
 from assistant.llm.prompting import build_messages
@@ -24,21 +24,23 @@ from assistant.messages import clean_message
 from assistant.modes import MODES
 from assistant.reply import Reply
 from assistant.retrieval import retrieve
-from corpus.settings import get_settings
+from corpus.settings import Settings
 from index.legend_index import LegendIndex
 
 log = logging.getLogger("legends.assistant")
 CHUNK = re.compile(r"\S+\s*")
 
 
-def _resolve_llm(spec: str | object | None) -> tuple[object | None, str | None, str | None]:
+def _resolve_llm(
+    settings: Settings, spec: str | object | None
+) -> tuple[object | None, str | None, str | None]:
     """(chat model, its name, why it is unavailable) for a spec or a ready chat model."""
     if spec is None:
         return None, None, None
     if not isinstance(spec, str):
         return spec, type(spec).__name__, None
     try:
-        return make_chat_model(spec), spec, None
+        return make_chat_model(spec, settings), spec, None
     except BackendError as error:
         log.warning("LLM back end unavailable: %s", error)
         return None, spec, str(error)
@@ -47,12 +49,19 @@ def _resolve_llm(spec: str | object | None) -> tuple[object | None, str | None, 
 class Assistant:
     """Answers messages from the legend index, one conversation at a time."""
 
-    def __init__(self, legend_index: LegendIndex | None = None, llm: str | object | None = None):
-        """``llm``: a ``LEGENDS_LLM``-style spec or a LangChain chat model; None reads
-        ``LEGENDS_LLM`` (unset: the grounded composer only)."""
-        self.index = legend_index or LegendIndex()
+    def __init__(
+        self,
+        legend_index: LegendIndex | None = None,
+        llm: str | object | None = None,
+        settings: Settings | None = None,
+    ):
+        """``llm``: a ``LEGENDS_LLM``-style spec or a LangChain chat model; None takes
+        ``LEGENDS_LLM`` from ``settings`` (default: the index's; unset: the grounded
+        composer only). The LLM back end's address, key and length come from ``settings``."""
+        self.index = legend_index or LegendIndex(settings)
+        settings = settings or self.index.settings
         self._llm, self.llm_name, self._llm_error = _resolve_llm(
-            llm if llm is not None else get_settings().llm
+            settings, llm if llm is not None else settings.llm
         )
         self.chain = (
             RunnableLambda(self._plan)
@@ -126,7 +135,8 @@ class Assistant:
         for state in states:
             plan: Plan = state["plan"]
             legends = state["legends"]
-            grounded = compose(plan, legends, state["facets"])
+            composed = compose_answer(plan, legends, state["facets"], self.index)
+            grounded, legends = composed.text, composed.legends  # suggest: legends behind moves
             reply = Reply(
                 mode=plan.mode,
                 answer=grounded,
@@ -137,7 +147,7 @@ class Assistant:
                 plan=plan,
             )
             if self._llm is not None and legends and plan.intent not in ("detail",):
-                yield from self._llm_answer(state, reply)
+                yield from self._llm_answer({**state, "composed": composed}, reply)
             else:
                 if self._llm_error and legends:
                     reply.notice = f"LLM unavailable ({self._llm_error}); grounded answer shown."
@@ -147,7 +157,9 @@ class Assistant:
     def _llm_answer(self, state: dict, reply: Reply) -> Iterator[str]:
         """Stream the LLM's answer; fall back to the grounded one if it fails or strays."""
         plan: Plan = state["plan"]
-        messages = build_messages(plan.message, plan.mode, reply.legends, state["conversation"])
+        messages = build_messages(
+            plan.message, plan.mode, reply.legends, state["conversation"], state.get("composed")
+        )
         pieces: list[str] = []
         try:
             for chunk in self._llm.stream(messages):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.settings import get_settings
+from corpus.settings import Settings, get_settings
 from index import onnx_export
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -171,9 +171,14 @@ def _shared(model_path: str | None, backend: str, cache_dir: str) -> Embedder:
     return Embedder(model_path, backend, Path(cache_dir))
 
 
-def load_embedder(model: str | None = None, backend: str | None = None) -> Embedder:
-    """The configured embedder, shared within a process so the model loads once."""
-    settings = get_settings()
+def load_embedder(
+    model: str | None = None, backend: str | None = None, settings: Settings | None = None
+) -> Embedder:
+    """The configured embedder, shared within a process so the model loads once.
+
+    ``settings`` is the caller's configuration (read from the environment when omitted).
+    """
+    settings = settings or get_settings()
     return _shared(
         model or settings.embedding_model,
         backend or settings.embedding_backend,

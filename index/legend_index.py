@@ -87,7 +87,7 @@ class LegendIndex:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
-        self.embedder = embedder or load_embedder()
+        self.embedder = embedder or load_embedder(settings=self.settings)
         self.store_error: str | None = None
         self._store: LegendStore | None = None
         self._store_in_sync = False

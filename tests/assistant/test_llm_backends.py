@@ -17,6 +17,7 @@ from assistant import Assistant
 from assistant.llm.backends import BackendError, make_chat_model, parse_spec
 from assistant.llm.prompting import build_messages, legends_block
 from corpus.loader import load_corpus
+from corpus.settings import Settings
 
 GOOD = (
     "The Ritz-Carlton found Joshie, the stuffed giraffe a family left behind, and mailed him "
@@ -70,16 +71,12 @@ def test_no_llm_call_when_nothing_fits(shared_index):
 
 def test_openai_compatible_server_that_is_down_answers_within_5_seconds(shared_index):
     pytest.importorskip("langchain_openai")
-    import os
-
-    os.environ["LEGENDS_LLM_BASE_URL"] = "http://127.0.0.1:9/v1"  # nothing listens on port 9
-    try:
-        assistant = Assistant(shared_index, llm="openai:some-model")
-        start = time.monotonic()
-        reply = assistant.respond("how have companies handled a lost item?")
-        elapsed = time.monotonic() - start
-    finally:
-        del os.environ["LEGENDS_LLM_BASE_URL"]
+    # Nothing listens on port 9; the address is passed down in the settings object.
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1")
+    assistant = Assistant(shared_index, llm="openai:some-model", settings=settings)
+    start = time.monotonic()
+    reply = assistant.respond("how have companies handled a lost item?")
+    elapsed = time.monotonic() - start
     assert elapsed < 5 + 2  # the timeout, plus search and compose
     assert reply.fell_back and reply.legends and "unreachable" in reply.notice
 
