@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from corpus.schema import Legend, Source
+from corpus.schema import SLUG, Legend, Source
 from corpus.settings import Settings
 
 LOCK_FILE = "corpus.lock"
@@ -161,13 +161,23 @@ class Removal:
 
 
 def remove_legend(settings: Settings, legend_id: str) -> Removal:
-    """Delete the user legend ``legend_id``; refuse packaged legends and unknown ids."""
+    """Delete the user legend ``legend_id``; refuse packaged legends and unknown ids.
+
+    Only an id (the slug rule of :data:`corpus.schema.SLUG`) is accepted, never a path,
+    so nothing outside ``$LEGENDS_HOME/corpus`` can be deleted.
+    """
+    if not SLUG.match(legend_id):
+        raise RemoveRefused(
+            f"{legend_id!r} is not a legend id (ids are lowercase words joined by hyphens, "
+            "like 'zappos-ten-hour-call'; give the id, not a path)"
+        )
     user_file = settings.user_corpus_dir / f"{legend_id}.md"
     packaged_file = settings.library_dir / f"{legend_id}.md"
-    if user_file.is_file():
-        user_file.unlink()
-        # If it was a user copy of a packaged legend, the packaged one is back in force.
-        return Removal(legend_id, user_file, packaged_restored=packaged_file.is_file())
+    with corpus_lock(settings):
+        if user_file.is_file():
+            user_file.unlink()
+            # If it was a user copy of a packaged legend, the packaged one is back in force.
+            return Removal(legend_id, user_file, packaged_restored=packaged_file.is_file())
     if packaged_file.is_file():
         raise RemoveRefused(
             f"'{legend_id}' is a packaged legend ({packaged_file}); it lives in the library, "
