@@ -69,6 +69,7 @@ def corpus_lock(settings: Settings) -> Iterator[None]:
             f"(lock file {path}); try again when it has finished"
         ) from None
 
+
 # The order fields appear in hand-written legend files (docs/legend-format.md).
 FIELD_ORDER = (
     "id",
@@ -119,8 +120,7 @@ def _check_same_story(target: Path, legend: Legend) -> None:
     lost = [_where(source) for source in existing.sources if _where(source) not in kept]
     if lost:
         raise WouldOverwrite(
-            f"{target} already tells another story (citing {', '.join(lost)}); "
-            "not replaced"
+            f"{target} already tells another story (citing {', '.join(lost)}); not replaced"
         )
 
 

@@ -78,9 +78,7 @@ def test_two_ingests_at_once_keep_every_story(tmp_path, monkeypatch):
         first, second = _pair_files(tmp_path / "inputs", round_number)
         go_dir = tmp_path / f"go-{round_number}"
         go_dir.mkdir()
-        results = run_together(
-            go_dir, ["ingest", *map(str, first)], ["ingest", *map(str, second)]
-        )
+        results = run_together(go_dir, ["ingest", *map(str, first)], ["ingest", *map(str, second)])
         added = [legend_id for result in results for legend_id in result["added"]]
         assert all(result["errors"] == [] for result in results), results
         assert len(added) == 2 * len(PAIRS) == len(set(added)), results
