@@ -45,10 +45,30 @@ def first_source(legend: Legend) -> str:
 
 
 def status_note(legend: Legend) -> str | None:
-    """A caution for disputed legends, so nobody retells them as plain fact."""
+    """A caution for legends that are not confirmed, so nobody retells them as plain fact.
+
+    Every mode shows it beside the legend: disputed legends with what is disputed,
+    widely-reported ones (no first-hand confirmation) with the note, when there is one.
+    """
     if legend.status == "disputed":
         return f"*Note: this legend is disputed. {escape(legend.status_note or '')}*"
+    if legend.status == "widely-reported":
+        note = f" {escape(legend.status_note)}" if legend.status_note else ""
+        return f"*Note: widely reported, not confirmed first-hand.{note}*"
     return None
+
+
+def status_tag(legend: Legend) -> str:
+    """The same caution in two or three words, for answers read at a glance."""
+    return {"disputed": "disputed", "widely-reported": "widely reported, unconfirmed"}.get(
+        legend.status, ""
+    )
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with exactly one full stop (no "2 a.m.." when it already ends in one)."""
+    text = text.strip()
+    return text if text[-1:] in ".!?" else f"{text}."
 
 
 def heading(legend: Legend) -> str:

@@ -2,27 +2,110 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
 from assistant.followups import Plan
 from assistant.grounded import common
 from assistant.grounded.discuss import discussion_pack
+from assistant.grounded.formats import resolve_format
+from assistant.grounded.moves import ChosenMove, move_index
 from assistant.grounded.suggest import suggestion
+from assistant.grounded.text_vectors import TextVectors, text_vectors
 from corpus.schema import Legend
+from index.embeddings import Embedder, load_embedder
 from index.query_facets import QueryFacets
 
 
-def compose(plan: Plan, legends: list[Legend], facets: QueryFacets) -> str:
-    """The Markdown answer for ``plan`` using exactly ``legends``."""
+class Library(Protocol):
+    """What the composer needs of the index: every legend, the embedder, the index folder."""
+
+    @property
+    def legends(self) -> dict[str, Legend]: ...
+
+    embedder: Embedder
+    settings: object
+
+
+@dataclass
+class Composed:
+    """A grounded answer with exactly the legends it uses and what it was built from."""
+
+    text: str
+    legends: list[Legend]
+    moves: list[ChosenMove] = field(default_factory=list)  # suggest mode's chosen moves
+    pack_format: str | None = None  # discuss mode's format
+
+
+def compose(
+    plan: Plan, legends: list[Legend], facets: QueryFacets, library: Library | None = None
+) -> str:
+    """The Markdown answer for ``plan`` from ``legends`` (see :func:`compose_answer`)."""
+    return compose_answer(plan, legends, facets, library).text
+
+
+def compose_answer(
+    plan: Plan,
+    legends: list[Legend],
+    facets: QueryFacets,
+    library: Library | None = None,
+    pack_format: str | None = None,
+) -> Composed:
+    """The answer for ``plan`` from the retrieved ``legends``.
+
+    ``library``: the legend index; suggest mode picks its moves from every legend in it
+    (without one, only from ``legends``). ``pack_format``: discuss mode's format, chosen
+    from the message when None. In suggest mode the answer's legends are those behind
+    the chosen moves, which may differ from the retrieved ones.
+    """
     if plan.intent == "detail":
-        return "\n\n".join(detail(legend) for legend in legends)
+        return Composed("\n\n".join(detail(legend) for legend in legends), legends)
     if plan.intent == "why":
-        return why(legends)
+        return Composed(why(legends), legends)
     if not legends:
-        return nothing_fits(plan)
+        return Composed(nothing_fits(plan), [])
+    vectors = _vectors(library)
     if plan.mode == "suggest":
-        return suggestion(legends, facets)
+        pool = list(library.legends.values()) if library is not None else legends
+        chosen = move_index(pool, vectors).choose(
+            vectors.embedder.embed_query(plan.query.strip()),
+            retrieved=[legend.id for legend in legends],
+            allowed=_allowed(plan, pool, legends),
+        )
+        text, used = suggestion(chosen, legends)
+        return Composed(text, used, moves=chosen)
     if plan.mode == "discuss":
-        return discussion_pack(plan.query, legends, facets)
-    return ask(legends, facets, plan)
+        chosen_format = resolve_format(plan.message, pack_format)
+        text = discussion_pack(plan.query, legends, facets, chosen_format, vectors)
+        return Composed(text, legends, pack_format=chosen_format)
+    return Composed(ask(legends, facets, plan), legends)
+
+
+def _vectors(library: Library | None) -> TextVectors:
+    if library is None:
+        from corpus.settings import get_settings
+
+        return text_vectors(load_embedder(), get_settings().index_dir)
+    return text_vectors(library.embedder, library.settings.index_dir)
+
+
+def _allowed(plan: Plan, pool: Iterable[Legend], retrieved: list[Legend]) -> set[str]:
+    """Legends whose moves may be used: the retrieved ones, and any other that passes the
+    conversation's filters and was not already shown ("any others?")."""
+    filters = plan.filters
+    allowed = {legend.id for legend in retrieved}
+    for legend in pool:
+        if legend.id in plan.exclude:
+            continue
+        if any(theme not in legend.themes for theme in filters.themes):
+            continue
+        if filters.industry and legend.industry != filters.industry:
+            continue
+        if filters.company and legend.company.casefold() != filters.company.casefold():
+            continue
+        allowed.add(legend.id)
+    return allowed
 
 
 def ask(legends: list[Legend], facets: QueryFacets, plan: Plan) -> str:

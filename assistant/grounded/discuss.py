@@ -1,57 +1,205 @@
-"""Discuss mode: a trainer's pack of questions, a role-play and the key takeaway."""
+"""Discuss mode: a trainer's material built from the legends' curated teaching material.
+
+Three formats (``prompts/formats.yaml``), chosen from the request's words or set
+explicitly:
+- a discussion pack (default): the legends, their discussion questions, a role-play and
+  the key takeaway;
+- a role-play set: one role-play per legend, each citing the story behind it;
+- a 10-minute huddle: one story, two questions and one practice line.
+The title comes from what the trainer asked for. A story without curated material
+(not yet reviewed) gets generic material under a label that says so. Every legend
+keeps its disputed or widely-reported note.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.grounded import common
-from corpus.schema import Legend
+from assistant.grounded.formats import format_heading, pack_title, resolve_format
+from assistant.grounded.material import Material, generic_label, material
+from assistant.grounded.text_vectors import TextVectors
+from corpus.schema import Legend, RolePlay
 from index.query_facets import QueryFacets
 
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+QUESTIONS_PER_LEGEND = 2
 
 
-def pack_title(legends: list[Legend], facets: QueryFacets) -> str:
-    """Name the pack after what the trainer asked for, or after its lead legend."""
-    named = sorted(facets.themes) or sorted(facets.principles)
-    if named:
-        return ", ".join(name.replace("-", " ") for name in named).capitalize()
-    return common.escape(legends[0].title)
+def discussion_pack(
+    topic: str,
+    legends: list[Legend],
+    facets: QueryFacets,
+    pack_format: str | None = None,
+    vectors: TextVectors | None = None,
+) -> str:
+    """Markdown a trainer can print, for ``topic`` (the trainer's request) over ``legends``.
+
+    ``pack_format``: 'pack', 'role-play' or 'huddle'; None chooses from the request.
+    ``vectors``: embeds the request to pick the lesson and practice line that fit it best;
+    None uses the configured embedder.
+    """
+    chosen_format = resolve_format(topic, pack_format)
+    builder = _Builder(topic, legends, facets, vectors)
+    return {"pack": builder.pack, "role-play": builder.role_play_set, "huddle": builder.huddle}[
+        chosen_format
+    ]()
 
 
-def discussion_pack(topic: str, legends: list[Legend], facets: QueryFacets) -> str:
-    """Markdown a trainer can print: the legends, questions, a role-play and the takeaway."""
-    lead = legends[0]
-    parts = [f"## Discussion pack: {pack_title(legends, facets)}", "### The legends"]
-    for legend in legends:
+class _Builder:
+    def __init__(
+        self, topic: str, legends: list[Legend], facets: QueryFacets, vectors: TextVectors | None
+    ):
+        self.topic = topic
+        # Stories with curated material lead; the rest keep retrieval's order.
+        self.legends = sorted(legends, key=lambda lg: not material(lg).curated)
+        self.facets = facets
+        self._vectors = vectors
+
+    def title(self, pack_format: str) -> str:
+        name = pack_title(self.topic, self.legends, self.facets.themes)
+        return f"## {format_heading(pack_format)}: {name}"
+
+    # -- formats --------------------------------------------------------------------------
+
+    def pack(self) -> str:
+        parts = [self.title("pack"), "### The legends"]
+        parts += [story(legend) for legend in self.legends]
+        parts.append("### Discussion questions")
+        parts.append(self.questions())
+        parts.append("### Role-play")
+        lead = self.legends[0]
+        parts.append(role_play_block(material(lead), lead))
+        parts.append("### Key takeaway")
+        parts.append(self.takeaway())
+        return "\n\n".join(parts)
+
+    def role_play_set(self) -> str:
+        parts = [self.title("role-play")]
+        generic_shown = False
+        number = 0
+        for legend in self.legends:
+            teaching = material(legend)
+            if not teaching.curated:
+                if generic_shown:
+                    continue  # one generic scene is enough; more would repeat it
+                generic_shown = True
+            number += 1
+            setting = common.escape(_capitalised(teaching.role_play.setting))
+            parts.append(f"### Role-play {number}: {setting}")
+            parts.append(role_play_block(teaching, legend, with_setting=False))
+        parts.append("### Key takeaway")
+        parts.append(self.takeaway())
+        return "\n\n".join(parts)
+
+    def huddle(self) -> str:
+        lead = self.legends[0]
+        teaching = material(lead)
+        parts = [self.title("huddle"), "### The story (3 minutes)", story(lead)]
+        parts.append("### Two questions (5 minutes)")
+        if not teaching.curated:
+            parts.append(f"*{generic_label()}*")
         parts.append(
-            f"**{common.heading(legend)}.** {common.brief(legend)}\n\n"
-            f"*Source: {common.first_source(legend)}*"
+            "\n".join(f"{n}. {common.escape(q)}" for n, q in enumerate(teaching.discussion[:2], 1))
         )
-    questions = [
-        f"{common.escape(lead.company)} faced this: {common.escape(_lower_first(lead.situation))} "
-        "What would you have been allowed to do in our team, and what would you have done?",
-        f'"{common.escape(lead.lessons[0])}" Do you agree? When would this not work for us?',
+        move = self._best(list(teaching.moves), [m.when for m in teaching.moves])
+        parts.append("### Practice line (2 minutes)")
+        label = "" if teaching.curated else f"*{generic_label()}*\n\n"
+        parts.append(
+            f"{label}**When:** {common.escape(common.sentence(move.when))}\n\n"
+            f"**Practise:** {common.escape(common.sentence(move.do))}"
+        )
+        return "\n\n".join(parts)
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def questions(self) -> str:
+        """Each story's own questions under its name; generic ones labelled as such."""
+        blocks = []
+        number = 1
+        for legend in self.legends:
+            teaching = material(legend)
+            header = f"*On {common.heading(legend)}:*"
+            if not teaching.curated:
+                header += f" *{generic_label()}*"
+            lines = [header]
+            for question in teaching.discussion[:QUESTIONS_PER_LEGEND]:
+                lines.append(f"{number}. {common.escape(question)}")
+                number += 1
+            blocks.append("\n".join(lines))
+        if comparison := compare_question(self.legends):
+            blocks.append(f"{number}. {comparison}")
+        return "\n\n".join(blocks)
+
+    def takeaway(self) -> str:
+        """The lesson of the chosen legends that best fits what the trainer asked for."""
+        lessons = [(legend, lesson) for legend in self.legends for lesson in legend.lessons]
+        legend, lesson = self._best(lessons, [text for _, text in lessons])
+        return f"{common.escape(common.sentence(lesson))} *(from {common.escape(legend.company)})*"
+
+    def _best(self, items: list, texts: list[str]):
+        """The item whose text is most similar to the request (the first when unsure)."""
+        if len(items) <= 1:
+            return items[0]
+        vectors = self._vectors or _default_vectors()
+        if vectors is None:
+            return items[0]
+        query = np.asarray(vectors.embedder.embed_query(self.topic), dtype=np.float32)
+        scores = vectors.matrix(texts) @ query
+        return items[int(np.argmax(scores))]
+
+
+def story(legend: Legend) -> str:
+    """A legend told briefly for a pack: heading, what happened, source, any caution."""
+    block = f"**{common.heading(legend)}.** {common.brief(legend)}\n\n"
+    block += f"*Source: {common.first_source(legend)}*"
+    if note := common.status_note(legend):
+        block += f"\n\n{note}"
+    return block
+
+
+def role_play_block(teaching: Material, legend: Legend, with_setting: bool = True) -> str:
+    """A role-play scene with the story it is based on (and that story's caution).
+
+    ``with_setting``: False when a heading already names the setting.
+    """
+    scene: RolePlay = teaching.role_play
+    lines = []
+    if not teaching.curated:
+        lines.append(f"*{generic_label()}*")
+    if with_setting:
+        lines.append(f"**Setting:** {common.escape(_capitalised(common.sentence(scene.setting)))}")
+    lines += [
+        f"**Customer:** {common.escape(scene.customer)}",
+        f"**Agent's goal:** {common.escape(common.sentence(scene.agent_goal))}",
+        f"**Debrief:** {common.escape(scene.debrief)}",
     ]
-    for principle in common.principle_lines(lead)[:1]:
-        questions.append(f"Which of our habits shows {principle} Where do we fall short of it?")
-    if len(legends) > 1:
-        second = legends[1]
-        questions.append(
-            f"Compare {common.escape(lead.company)} with {common.escape(second.company)}: "
-            "what do the two stories have in common, and what is different?"
-        )
-    questions.append("What would it cost us to do the same, and what does it cost us not to?")
-    parts.append("### Discussion questions")
-    parts.append("\n".join(f"{n}. {q}" for n, q in enumerate(questions, 1)))
-    parts.append("### Role-play")
-    parts.append(
-        f"**Customer:** {common.escape(lead.situation)} You are upset and you expect "
-        "the usual runaround.\n\n"
-        f"**Agent:** Your goal: {common.escape(_lower_first(lead.try_this))}\n\n"
-        f"**Debrief:** Which of the steps {common.escape(lead.company)} took did the agent "
-        "find? What got in the way?"
-    )
-    parts.append("### Key takeaway")
-    parts.append(common.takeaway(legends, facets.themes))
-    return "\n\n".join(parts)
+    notes = [f"source: {common.first_source(legend)}"]
+    if tag := common.status_tag(legend):
+        notes.append(tag)
+    lines.append(f"*Based on {common.heading(legend)} ({'; '.join(notes)}).*")
+    return "\n\n".join(lines)
+
+
+def compare_question(legends: list[Legend]) -> str | None:
+    """A question setting the first two stories side by side, never a story against itself."""
+    if len(legends) < 2:
+        return None
+    first, second = legends[0], legends[1]
+    if first.company.casefold() == second.company.casefold():
+        names = (f'"{common.escape(first.title)}"', f'"{common.escape(second.title)}"')
+        subject = f"the two {common.escape(first.company)} stories, {names[0]} and {names[1]}"
+    else:
+        subject = f"the {common.escape(first.company)} and {common.escape(second.company)} stories"
+    return f"Set {subject} side by side: what do they have in common, and what is different?"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _default_vectors() -> TextVectors | None:
+    from assistant.grounded.text_vectors import text_vectors
+    from corpus.settings import get_settings
+    from index.embeddings import load_embedder
+
+    return text_vectors(load_embedder(), get_settings().index_dir)

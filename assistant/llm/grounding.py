@@ -54,10 +54,19 @@ def _common_words() -> frozenset[str]:
 def _own_vocabulary() -> frozenset[str]:
     """Words the assistant itself uses: themes, framework principles, takeaways."""
     from assistant.grounded.common import TAKEAWAYS_FILE
+    from assistant.grounded.formats import FORMATS_FILE
+    from assistant.grounded.material import GENERIC_FILE
     from corpus.frameworks import load_frameworks
     from corpus.schema import THEMES
 
-    texts = [TAKEAWAYS_FILE.read_text(encoding="utf-8"), " ".join(THEMES)]
+    # The generic teaching material and the pack formats' headings are the assistant's own
+    # words: they name no company or person.
+    texts = [
+        TAKEAWAYS_FILE.read_text(encoding="utf-8"),
+        GENERIC_FILE.read_text(encoding="utf-8"),
+        FORMATS_FILE.read_text(encoding="utf-8"),
+        " ".join(THEMES),
+    ]
     for framework in load_frameworks():
         texts.append(framework.title)
         texts += [f"{p.id} {p.name} {p.description}" for p in framework.principles]
@@ -110,7 +119,13 @@ def _legend_texts(legend: Legend) -> list[str]:
         legend.retelling,
         legend.try_this,
         *legend.lessons,
+        # The legend's own teaching material: a name in a move or a role-play is trusted
+        # only when the legend it belongs to was given.
+        *(text for move in legend.moves for text in (move.when, move.do)),
+        *legend.discussion,
     ]
+    if legend.role_play is not None:
+        texts += list(legend.role_play.model_dump().values())
     for source in legend.sources:
         texts += [source.title, source.publisher, source.url or "", source.seed or ""]
     return texts

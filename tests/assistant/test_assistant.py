@@ -66,7 +66,7 @@ def test_suggest_is_short_and_concrete(assistant):
         "customer's replacement part has been lost by the courier twice and she's furious"
     )
     assert reply.mode == "suggest"
-    assert 1 <= len(reply.legends) <= 2
+    assert 1 <= len(reply.legends) <= 3  # the legends behind two or three moves
     assert "**Try now:**" in reply.answer
     visible = re.sub(r"\]\([^)]*\)", "]", reply.answer)
     assert len(visible.split()) <= 120
