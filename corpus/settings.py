@@ -203,6 +203,17 @@ class Settings(BaseSettings):
         "of the JSON API and MCP server",
         json_schema_extra=_shown("none", secret=True),
     )
+    api_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="how many JSON API and MCP answers are worked on at once (the rest wait)",
+    )
+    api_queue_size: int = Field(
+        default=200,
+        ge=1,
+        description="how many JSON API answers may wait; beyond it callers get 503 with "
+        "`Retry-After`",
+    )
     api_conversation_limit: int = Field(
         default=1000,
         ge=1,
