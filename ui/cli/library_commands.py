@@ -36,11 +36,21 @@ def index_command(
 
 def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    stats: bool = typer.Option(
+        False, "--stats", help="Print the coverage table: legends per theme, industry and status."
+    ),
 ) -> None:
-    """List every legend in the corpus."""
+    """List every legend in the corpus (or, with --stats, how well it covers each theme)."""
     corpus = load_corpus()
     legends = sorted((item.legend for item in corpus.legends), key=lambda lg: lg.id)
-    if as_json:
+    if stats:
+        from ui.cli.coverage import coverage_counts, coverage_table
+
+        if as_json:
+            print_json({"legends": len(legends), **coverage_counts(legends)})
+        else:
+            print(coverage_table(legends))
+    elif as_json:
         print_json(
             {
                 "legends": [
@@ -66,7 +76,9 @@ def list_command(
 
 
 def check_command() -> None:
-    """Validate every legend file and look for near-duplicates; exit 1 listing every problem."""
+    """Validate every legend file, its teaching material and look for near-duplicates; exit 1
+    listing every problem."""
+    from assistant.grounded.material import missing_material
     from corpus.similarity import find_near_duplicates
 
     corpus = load_corpus()
@@ -75,7 +87,12 @@ def check_command() -> None:
     duplicates = find_near_duplicates([item.legend for item in corpus.legends])
     for duplicate in duplicates:
         print(f"Near-duplicate: {duplicate}; merge them or make them distinct")
-    count = len(corpus.problems) + len(duplicates)
+    # A curated legend must carry its teaching material; ingested stories get generic material.
+    unfinished = [(item.path, missing_material(item.legend)) for item in corpus.legends]
+    unfinished = [(path, missing) for path, missing in unfinished if missing]
+    for path, missing in unfinished:
+        print(f"{path}: teaching material: missing {'; '.join(missing)}")
+    count = len(corpus.problems) + len(duplicates) + len(unfinished)
     if count:
         print(f"{count} problem(s); {len(corpus.legends)} legends are valid.")
         raise typer.Exit(1)
