@@ -9,6 +9,7 @@ from ui.cli import (
     eval_commands,
     ingest_commands,
     library_commands,
+    mcp_commands,
     search_commands,
     web_commands,
 )
@@ -27,3 +28,4 @@ eval_commands.register(app)
 ask_commands.register(app)
 ingest_commands.register(app)
 web_commands.register(app)
+mcp_commands.register(app)

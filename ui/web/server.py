@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 from assistant import Assistant
 from corpus.settings import Settings, get_settings
+from ui.api import api_parts, install_api
+from ui.mcp_server import mount_mcp
 from ui.storage.database import get_engine, session_scope
 from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
@@ -49,10 +51,18 @@ def health(assistant: Assistant) -> tuple[dict, int]:
 
 
 def create_app(
-    assistant: Assistant, settings: Settings | None = None, access: Access | None = None
+    assistant: Assistant,
+    settings: Settings | None = None,
+    access: Access | None = None,
+    host: str = "127.0.0.1",
 ) -> FastAPI:
-    """The ASGI app: ``GET /healthz`` plus the page, with the queue limits applied."""
+    """The ASGI app: ``GET /healthz``, the JSON API (``/api/v1``), the MCP server
+    (``/mcp``) and the page, with the queue limits applied.
+
+    ``host`` is the address served on; the MCP endpoint's DNS-rebinding guard depends on it.
+    """
     settings = settings or get_settings()
+    access = access or Access(settings)
     app = FastAPI(title=TITLE, docs_url=None, redoc_url=None, openapi_url=None)
 
     # Registered before the page is mounted at "/", which would otherwise catch it.
@@ -61,8 +71,13 @@ def create_app(
         body, code = health(assistant)
         return JSONResponse(body, status_code=code)
 
+    # The API and the MCP server share the page's limits; all before the page takes "/".
+    parts = api_parts(assistant, settings, access)
+    install_api(app, parts)
+    mount_mcp(app, parts, host)
+
     get_engine()  # create the feedback and submission tables before the first visitor
-    blocks = build_blocks(assistant, access or Access(settings))
+    blocks = build_blocks(assistant, access)
     # A full queue makes the page say "This application is currently busy", not fail.
     blocks.queue(
         max_size=settings.web_queue_size,
@@ -110,13 +125,13 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
             file=sys.stderr,
         )
 
-    legend_index = LegendIndex()
+    legend_index = LegendIndex(settings)
     report = legend_index.sync(progress=True)
     for problem in legend_index.problems:
         print(f"Skipped: {problem}", file=sys.stderr)
     print(f"Index: {report.summary()}.", flush=True)
-    assistant = Assistant(legend_index)
-    app = create_app(assistant, settings, access)
+    assistant = Assistant(legend_index, settings=settings)
+    app = create_app(assistant, settings, access, host)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     # Open event streams would hold a plain shutdown forever; give them a few seconds.
     # Behind a load balancer, X-Forwarded-For from the listed proxies names the visitor

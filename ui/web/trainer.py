@@ -1,7 +1,7 @@
 """The trainer tab: a discussion pack from a theme or chosen legends, as Markdown.
 
-With legends chosen, the grounded discuss composer builds the pack over exactly those
-legends; with only a theme, the assistant answers in discuss mode restricted to it.
+The pack itself is built by :func:`ui.packs.build_pack`, shared with the JSON API and
+the MCP server.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import Assistant
-from assistant.grounded.discuss import discussion_pack
 from corpus.schema import THEMES, Legend
+from ui.packs import PackError, build_pack
 from ui.web.access import Access, RateLimited
 from ui.web.cards import neutralise_html
 from ui.web.errors import refusal
 
-MAX_LEGENDS = 5
 SIGN_IN_NEEDED = "Sign in to use the trainer tools."
 OFF_NOTICE = (
     "The trainer tools are available on this server only to signed-in trainers, and no "
@@ -81,26 +80,10 @@ class TrainerHandlers:
 
     def pack_markdown(self, theme: str | None, legend_ids: list[str] | None) -> str:
         """The pack's Markdown, or raise ``gr.Error`` saying what to pick."""
-        legend_ids = list(legend_ids or [])
-        if not theme and not legend_ids:
-            raise refusal("Pick a theme or at least one legend first.")
-        if len(legend_ids) > MAX_LEGENDS:
-            raise refusal(f"Pick at most {MAX_LEGENDS} legends for one pack.")
-        if legend_ids:
-            known = self.assistant.index.legends
-            missing = [i for i in legend_ids if i not in known]
-            if missing:
-                raise refusal(f"Unknown legend(s): {', '.join(missing)}.")
-            chosen = [known[i] for i in legend_ids]
-            topic = theme.replace("-", " ") if theme else chosen[0].title
-            return discussion_pack(topic, chosen, self.assistant.index.facets(topic))
-        if theme not in THEMES:
-            raise refusal(f"Unknown theme {theme!r}.")
-        label = theme.replace("-", " ")
-        reply = self.assistant.respond(f"a discussion pack on {label}", mode="discuss", theme=theme)
-        if reply.abstained or not reply.legends:
-            raise refusal(f"No legends fit the theme {label}.")
-        return reply.answer
+        try:
+            return build_pack(self.assistant, theme or None, legend_ids).markdown
+        except PackError as error:
+            raise refusal(str(error)) from None
 
     def build(
         self,
