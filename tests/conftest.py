@@ -25,7 +25,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 from corpus.settings import PACKAGED_LEGENDS, get_settings  # noqa: E402
 from index.embeddings import Embedder, load_embedder  # noqa: E402
 
-SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent / "data" / "seeds"
 
 
 @pytest.fixture(autouse=True)
