@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from corpus.sanitize import clean_data
+
 THEMES: tuple[str, ...] = (
     "lost-item",
     "late-delivery",
@@ -75,7 +77,20 @@ RETELLING_WORDS = (80, 160)
 INGESTED_WORDS = (25, 400)
 
 
-class Source(BaseModel):
+class CleanModel(BaseModel):
+    """A model whose text never holds control codes, bidi overrides or invisible characters.
+
+    Every string given to it goes through :func:`corpus.sanitize.clean` first, so a legend
+    (ingested, approved or hand-written) is stored and published without them.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: object) -> object:
+        return clean_data(data) if isinstance(data, dict) else data
+
+
+class Source(CleanModel):
     """Where a legend was reported: a public URL, a seed article or an ingested local file."""
 
     model_config = ConfigDict(extra="forbid")
@@ -139,7 +154,7 @@ class Source(BaseModel):
         return {**self.model_dump(exclude_none=True), "citation": self.citation()}
 
 
-class Move(BaseModel):
+class Move(CleanModel):
     """One concrete step an agent can take now, with the situation it fits.
 
     Written for any industry, not as a replay of the story: ``when`` describes the live
@@ -152,7 +167,7 @@ class Move(BaseModel):
     do: str = Field(min_length=10, max_length=300)
 
 
-class RolePlay(BaseModel):
+class RolePlay(CleanModel):
     """A practice scene built on the legend, set in an ordinary team's world."""
 
     model_config = ConfigDict(extra="forbid")
@@ -167,7 +182,7 @@ class RolePlay(BaseModel):
     debrief: str = Field(min_length=10, max_length=300)
 
 
-class Legend(BaseModel):
+class Legend(CleanModel):
     """One customer-service legend: curated fields plus the retelling."""
 
     model_config = ConfigDict(extra="forbid")

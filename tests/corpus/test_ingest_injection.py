@@ -399,9 +399,15 @@ def test_hostile_files_write_only_legend_files_in_the_user_corpus(tmp_path, inbo
     home = get_settings().home
     corpus_dir = get_settings().user_corpus_dir
     after = tree(tmp_path)
-    outside = {k: v for k, v in after.items() if not Path(tmp_path / k).is_relative_to(corpus_dir)}
+    lock = home / "corpus.lock"  # the corpus writer's lock file (empty), see writer.py
+    outside = {
+        k: v
+        for k, v in after.items()
+        if not Path(tmp_path / k).is_relative_to(corpus_dir) and tmp_path / k != lock
+    }
     assert outside == before  # the inputs are untouched and nothing else appeared
-    assert [p.name for p in home.iterdir()] == ["corpus"]
+    assert sorted(p.name for p in home.iterdir()) == ["corpus", "corpus.lock"]
+    assert lock.read_bytes() == b""
     written = sorted(p.name for p in corpus_dir.iterdir())
     assert written == sorted({f"{i}.md" for i in report.added + report.merged})
     for name in written:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from corpus.settings import get_settings
-from ui.cli.output import print_json
+from ui.cli.output import print_json, terminal
 
 # Spelled out here so `legends --help` does not import the readers (trafilatura, pypdf).
 PATHS_HELP = "Files to ingest (.md, .markdown, .txt, .html, .htm, .pdf, .jsonl, .csv)."
@@ -53,14 +53,14 @@ def ingest_command(
         print_json(payload)
     else:
         for file_report in report.files:
-            print(file_report.summary())
+            print(terminal(file_report.summary()))  # file names and errors may quote anything
         print(
             f"{len(payload['added'])} added, {len(payload['merged'])} merged, "
             f"{len(payload['unchanged'])} unchanged, {len(payload['errors'])} error(s). "
-            f"Legend files: {settings.user_corpus_dir}"
+            f"Legend files: {terminal(settings.user_corpus_dir)}"
         )
         for error in payload["errors"][len(report.errors) :]:
-            print(f"Error: {error['error']}", file=sys.stderr)
+            print(f"Error: {terminal(error['error'])}", file=sys.stderr)
     if payload["errors"]:
         raise typer.Exit(1)
 
@@ -75,7 +75,7 @@ def remove_command(
     try:
         removal = remove_legend(settings, legend_id)
     except RemoveRefused as refusal:
-        print(f"Error: {refusal}", file=sys.stderr)
+        print(f"Error: {terminal(refusal)}", file=sys.stderr)
         raise typer.Exit(1) from None
     problem = _sync_index()
     print(f"Removed {removal.legend_id} ({removal.path}).")

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from corpus.loader import load_corpus
-from ui.cli.output import print_json, sources_json
+from ui.cli.output import print_json, sources_json, terminal
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +30,7 @@ def index_command(
         print(f"Error: {error}", file=sys.stderr)
         raise typer.Exit(1) from error
     for problem in legend_index.problems:
-        print(f"Skipped: {problem}", file=sys.stderr)
+        print(f"Skipped: {terminal(problem)}", file=sys.stderr)
     print(f"Index at {legend_index.settings.index_dir}: {report.summary()}.")
 
 
@@ -69,10 +69,11 @@ def list_command(
         )
     else:
         for lg in legends:
-            print(f"{lg.id:45} {lg.company} — {lg.title} [{', '.join(lg.themes)}]")
+            themes = ", ".join(lg.themes)
+            print(f"{lg.id:45} {terminal(lg.company)} — {terminal(lg.title)} [{themes}]")
         print(f"{len(legends)} legends.")
     for problem in corpus.problems:
-        print(f"Skipped: {problem}", file=sys.stderr)
+        print(f"Skipped: {terminal(problem)}", file=sys.stderr)
 
 
 def check_command() -> None:
@@ -83,10 +84,10 @@ def check_command() -> None:
 
     corpus = load_corpus()
     for problem in corpus.problems:
-        print(problem)
+        print(terminal(problem))
     duplicates = find_near_duplicates([item.legend for item in corpus.legends])
     for duplicate in duplicates:
-        print(f"Near-duplicate: {duplicate}; merge them or make them distinct")
+        print(f"Near-duplicate: {terminal(duplicate)}; merge them or make them distinct")
     # A curated legend must carry its teaching material; ingested stories get generic material.
     unfinished = [(item.path, missing_material(item.legend)) for item in corpus.legends]
     unfinished = [(path, missing) for path, missing in unfinished if missing]

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ui.cli.output import check_themes, excerpt, fail, print_json, sources_json
+from ui.cli.output import check_themes, excerpt, fail, print_json, sources_json, terminal
 
 
 def register(app: typer.Typer) -> None:
@@ -61,15 +61,14 @@ def search_payload(legend_index, query: str, k: int, themes: list[str]) -> dict:
 
 def print_results(payload: dict) -> None:
     if not payload["results"]:
-        print(f"No legends found for {payload['query']!r}.")
+        print(f"No legends found for {terminal(repr(payload['query']))}.")
         return
     for rank, result in enumerate(payload["results"], 1):
-        print(
-            f"{rank}. {result['title']} — {result['company']} (relevance {result['relevance']:.2f})"
-        )
-        print(f"   {result['excerpt']}")
+        title, company = terminal(result["title"]), terminal(result["company"])
+        print(f"{rank}. {title} — {company} (relevance {result['relevance']:.2f})")
+        print(f"   {terminal(result['excerpt'])}")
         for source in result["sources"]:
-            print(f"   Source: {source['citation']}")
+            print(f"   Source: {terminal(source['citation'])}")
         print()
 
 
@@ -86,5 +85,5 @@ def _search_stream(k: int, themes: list[str], as_json: bool) -> None:
         if as_json:
             print_json(payload)
         else:
-            print(f"## {query}")
+            print(f"## {terminal(query)}")
             print_results(payload)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from ui.cli.output import fail, print_json
+from ui.cli.output import fail, print_json, terminal
 
 feedback_app = typer.Typer(help="Ratings visitors gave to answers.", no_args_is_help=True)
 submissions_app = typer.Typer(
@@ -79,8 +79,8 @@ def submissions_list(
     for item in items:
         legend = f" -> {item.legend_id}" if item.legend_id else ""
         print(
-            f"{item.id:>4}  {item.status:8}  {_when(item.created_at)}  {item.company}: "
-            f"{_first_words(item.story)}{legend}"
+            f"{item.id:>4}  {item.status:8}  {_when(item.created_at)}  {terminal(item.company)}: "
+            f"{terminal(_first_words(item.story))}{legend}"
         )
     print(f"{len(items)} submission(s); {sum(i.status == 'pending' for i in items)} pending.")
 
@@ -107,12 +107,14 @@ def submissions_show(submission_id: int = typer.Argument(..., metavar="ID")) -> 
     if item is None:
         fail(f"no submission with id {submission_id}", code=1)
     print(f"Submission {item.id} ({item.status}), shared {_when(item.created_at)}")
-    print(f"Company: {item.company}")
-    print(f"Name: {item.name or '(not given)'}")
+    # Shown as stored, with any control code made visible: the trainer sees everything
+    # that was sent, and nothing in it can rewrite the terminal.
+    print(f"Company: {terminal(item.company)}")
+    print(f"Name: {terminal(item.name) or '(not given)'}")
     if item.legend_id:
         print(f"Legend: {item.legend_id}")
     print()
-    print(item.story)
+    print(terminal(item.story))
 
 
 @submissions_app.command("approve")

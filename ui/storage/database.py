@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from corpus.sanitize import clean
 from corpus.settings import get_settings
 
 _lock = threading.Lock()
@@ -73,11 +74,13 @@ def utc_now() -> datetime:
 
 
 def clean_text(value: str) -> str:
-    """``value`` without NUL characters, which PostgreSQL text cannot hold (SQLite can).
+    """``value`` as it may be stored: :func:`corpus.sanitize.clean` (the one sanitiser).
 
-    Dropping them everywhere keeps both back ends storing exactly the same text.
+    Control codes, bidi overrides and invisible characters never reach the database,
+    NUL included (which PostgreSQL text cannot hold), so both back ends store exactly
+    the same text and a trainer reads what would be published.
     """
-    return value.replace("\x00", "")
+    return clean(value)
 
 
 def normalise_url(url: str) -> str:
