@@ -37,6 +37,7 @@ HERMETIC = {
     "LEGENDS_WEB_RATE_LIMIT",
     "LEGENDS_WEB_SHARE_LIMIT",
     "LEGENDS_FORWARDED_ALLOW_IPS",
+    "LEGENDS_API_KEYS",
 }
 
 # An invented story (the company is not in the packaged library), over 25 words.
