@@ -16,14 +16,15 @@ from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
 from assistant.conversation import Conversation, Turn
 from assistant.followups import Plan, condense
-from assistant.grounded.compose import compose_answer
+from assistant.grounded.compose import Composed, compose_answer
 from assistant.llm.backends import BackendError, make_chat_model
 from assistant.llm.grounding import check_grounding
 from assistant.llm.prompting import build_messages
 from assistant.messages import clean_message
 from assistant.modes import MODES
+from assistant.refusal import decide_refusal, refusal_answer
 from assistant.reply import Reply
-from assistant.retrieval import retrieve
+from assistant.retrieval import candidates, choose, show_threshold
 from corpus.settings import Settings
 from index.legend_index import LegendIndex
 
@@ -128,16 +129,30 @@ class Assistant:
         return {**inputs, "plan": plan, "facets": facets}
 
     def _retrieve(self, state: dict) -> dict:
-        hits = retrieve(self.index, state["plan"], state["facets"])
-        return {**state, "legends": [hit.legend for hit in hits]}
+        plan: Plan = state["plan"]
+        hits = candidates(self.index, plan)
+        refusal = None
+        if plan.intent == "new":  # follow-ups refine a question already judged answerable
+            vector = self.index.embedder.embed_query(plan.query)  # cached: the search's vector
+            refusal = decide_refusal(self.index, plan.message, vector, hits)
+        shown = [] if refusal else choose(hits, plan, show_threshold(self.index),
+                                          keep_best=plan.intent == "new")  # fmt: skip
+        if not shown and refusal is None:
+            refusal = "no-fit"
+        return {**state, "hits": hits, "refusal": refusal, "legends": [h.legend for h in shown]}
 
     def _compose(self, states: Iterator[dict]) -> Iterator[str | Reply]:
         for state in states:
             plan: Plan = state["plan"]
             legends = state["legends"]
-            composed = compose_answer(plan, legends, state["facets"], self.index)
+            refusal = state["refusal"]
+            if refusal and plan.intent == "new":  # an honest answer of its kind, no legends
+                composed = Composed(refusal_answer(refusal, state["hits"]), [])
+            else:
+                composed = compose_answer(plan, legends, state["facets"], self.index)
             grounded, legends = composed.text, composed.legends  # suggest: legends behind moves
             reply = Reply(
+                refusal=(refusal or "no-fit") if not legends else None,
                 mode=plan.mode,
                 answer=grounded,
                 abstained=not legends,

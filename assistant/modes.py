@@ -1,36 +1,68 @@
-"""Choose how to answer from the message itself: ask, suggest or discuss."""
+"""Choose how to answer from the message itself: ask, suggest or discuss.
+
+A live situation described by an agent gets ``suggest``; a request for material, questions,
+a role-play or a huddle gets ``discuss``; a question about stories gets ``ask``. The choice
+is a logistic regression over the message's MiniLM embedding (the same vector the search
+uses) and a few word cues (``mode_cues.yaml``), fitted on the dev split and
+``mode_examples.yaml`` by ``legends fit`` and shipped as ``mode_model.json``. ``--mode``
+and the page's selector still force a mode.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.linear_model import LinearClassifier, load_classifier
 
 MODES = ("ask", "suggest", "discuss")
-
-# A trainer preparing material.
-_DISCUSS = re.compile(
-    r"\b(discussion|discuss|training|trainer|train (my|the|our|new)|workshop|role[- ]?plays?|"
-    r"team meeting|huddle|handout|lesson plan|exercise|onboarding|coaching|teach|quiz|"
-    r"talking points|pack)\b",
-    re.IGNORECASE,
-)
-# Someone in the middle of a live situation with a customer.
-_PERSON = re.compile(
-    r"\b(customer|caller|guest|client|passenger|patient|shopper|member|buyer|she|he|they|"
-    r"her|his|my customer)('s)?\b",
-    re.IGNORECASE,
-)
-_LIVE = re.compile(
-    r"\b(furious|angry|upset|yelling|shouting|crying|frustrated|annoyed|irate|livid|"
-    r"threatening to|wants to cancel|on the (phone|line)|right now|just called|is waiting|"
-    r"keeps|hasn't|has not|twice|again|still)\b|what (can|should|do) i\b|how do i\b|help me\b",
-    re.IGNORECASE,
-)
+MODE_MODEL = Path(__file__).with_name("mode_model.json")
+MODE_EXAMPLES = Path(__file__).with_name("mode_examples.yaml")
+MODE_CUES = Path(__file__).with_name("mode_cues.yaml")
+FALLBACK_MODE = "ask"
 
 
-def detect_mode(message: str) -> str:
-    """``discuss`` for training material, ``suggest`` for a live situation, else ``ask``."""
-    if _DISCUSS.search(message):
-        return "discuss"
-    if _PERSON.search(message) and _LIVE.search(message):
-        return "suggest"
-    return "ask"
+@cache
+def _model(dimension: int) -> LinearClassifier | None:
+    return load_classifier(MODE_MODEL, dimension)
+
+
+@cache
+def _cues() -> dict[str, re.Pattern]:
+    raw = yaml.safe_load(MODE_CUES.read_text(encoding="utf-8"))
+    return {
+        group: re.compile(r"\b(" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.I)
+        for group, patterns in raw.items()
+    }
+
+
+def cue_features(message: str) -> list[float]:
+    """One feature per group of ``mode_cues.yaml``: does the message use its words."""
+    return [float(bool(pattern.search(message))) for pattern in _cues().values()]
+
+
+def mode_features(message: str, vector) -> np.ndarray:
+    """What the mode model reads: the message's unit-length embedding and its word cues."""
+    return np.concatenate([np.asarray(vector, dtype=np.float64), cue_features(message)])
+
+
+def detect_mode(message: str, vector=None) -> str:
+    """The mode the message asks for; ``vector`` is its embedding (computed if None)."""
+    if vector is None:
+        from index.embeddings import load_embedder
+
+        vector = load_embedder().embed_query(message)
+    features = mode_features(message, vector)
+    model = _model(len(features))
+    if model is None:  # another embedding model, or no fitted weights: plain answers
+        return FALLBACK_MODE
+    return model.predict(features)[0]
+
+
+def reload() -> None:
+    """Forget the loaded weights (after ``legends fit`` rewrote them)."""
+    _model.cache_clear()

@@ -1,35 +1,29 @@
 """Pick the legends that really fit a plan.
 
-A new question is answered only if its best legend clears the calibrated relevance
-threshold (otherwise the assistant abstains). The legends shown are then the top
-ranked ones that are still reasonably relevant, and, when the question names a
-theme, that carry it (or are clearly relevant anyway).
+The search's own order (the learned ranker, ``index/ranker.json``) is kept: the answer
+shows the search's best legend first, then the next ones while their learned relevance
+(the probability that a legend fits strongly) clears the fitted ``show_min_relevance``.
+Nothing re-ranks by cue words or prefers classics here. Whether a new question is
+answered at all is :mod:`assistant.refusal`'s decision.
 """
 
 from __future__ import annotations
 
 from assistant.followups import Plan
 from index.legend_index import LegendIndex, SearchHit
-from index.query_facets import QueryFacets
+from index.ranking import RANKER_FILE, load_ranker_settings
 from index.relevance import DEFAULT_MIN_RELEVANCE
 
-# How many legends each mode shows at most.
+# How many legends each mode shows at most (the README's promise per mode).
 LIMITS = {"ask": 3, "suggest": 2, "discuss": 3}
-# Below the threshold by this much, a legend is too weak to show even beside good ones.
-LEGEND_FLOOR_MARGIN = 0.10
-# A legend without the named theme must be this much above the threshold to be shown.
-OFF_THEME_MARGIN = 0.10
 CANDIDATES = 10
 
 
-def retrieve(
-    legend_index: LegendIndex, plan: Plan, facets: QueryFacets, limit: int | None = None
-) -> list[SearchHit]:
-    """The fitting legends for ``plan``, best first (empty when nothing fits)."""
+def candidates(legend_index: LegendIndex, plan: Plan) -> list[SearchHit]:
+    """The search's best legends for ``plan``, best first, before any cut."""
     if plan.intent in ("detail", "why"):
         legends = legend_index.legends
         return [SearchHit(legends[i], 1.0, 1.0) for i in plan.targets if i in legends]
-    limit = limit or LIMITS.get(plan.mode, 3)
     hits = legend_index.search(
         plan.query,
         k=CANDIDATES + len(plan.exclude),
@@ -37,16 +31,42 @@ def retrieve(
         industry=plan.filters.industry,
         company=plan.filters.company,
     )
-    # Follow-ups refine a question already judged answerable; new questions must earn it.
-    if plan.intent == "new" and not any(h.relevance >= DEFAULT_MIN_RELEVANCE for h in hits):
-        return []
-    floor = DEFAULT_MIN_RELEVANCE - LEGEND_FLOOR_MARGIN
-    named = set(facets.themes)
-    chosen = []
-    for hit in hits:
-        if hit.legend.id in plan.exclude or hit.relevance < floor:
-            continue
-        on_theme = not named or named & set(hit.legend.themes)
-        if on_theme or hit.relevance >= DEFAULT_MIN_RELEVANCE + OFF_THEME_MARGIN:
-            chosen.append(hit)
+    return [hit for hit in hits if hit.legend.id not in plan.exclude]
+
+
+def show_threshold(legend_index: LegendIndex) -> float:
+    """The relevance a legend needs to be shown beside the best one."""
+    if legend_index.degraded:  # keyword-only relevance is on the older cosine scale
+        return DEFAULT_MIN_RELEVANCE
+    return float(load_ranker_settings(RANKER_FILE).get("show_min_relevance", 0.5))
+
+
+def choose(
+    hits: list[SearchHit],
+    plan: Plan,
+    threshold: float,
+    limit: int | None = None,
+    keep_best: bool = True,
+) -> list[SearchHit]:
+    """The legends to show: the best hit (if ``keep_best``), then those above ``threshold``."""
+    if plan.intent in ("detail", "why"):
+        return hits
+    limit = limit or LIMITS.get(plan.mode, 3)
+    chosen = [
+        hit
+        for rank, hit in enumerate(hits)
+        if hit.relevance >= threshold or (keep_best and rank == 0)
+    ]
     return chosen[:limit]
+
+
+def retrieve(
+    legend_index: LegendIndex, plan: Plan, facets=None, limit: int | None = None
+) -> list[SearchHit]:
+    """The fitting legends for ``plan``, best first (empty when none clears the threshold).
+
+    Used where no refusal decision is made (follow-ups, the trainer tab); a new question
+    in the assistant goes through :mod:`assistant.refusal` first.
+    """
+    hits = candidates(legend_index, plan)
+    return choose(hits, plan, show_threshold(legend_index), limit, keep_best=False)

@@ -92,6 +92,11 @@ def company_keys(company: str) -> set[str]:
     return {w for w in words(company) if w not in COMPANY_STOPWORDS and len(w) > 2}
 
 
+def named_topics(query: str) -> frozenset[str]:
+    """The covered themes and principles ``query`` names as a topic (the ``names`` cues)."""
+    return _named(_grams(stems(query), _longest_cue()), _cues()["names"])
+
+
 def detect_facets(query: str, companies: list[str] | None = None) -> QueryFacets:
     """The facets ``query`` names; ``companies`` are the corpus's company names."""
     grams = _grams(stems(query), _longest_cue())

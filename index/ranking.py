@@ -2,28 +2,107 @@
 
 Inputs are computed once per query by ``LegendIndex.search``: cosine similarity of
 each legend's closest view, BM25 keyword scores, and the facets the question names.
+
+The default retriever, ``learned``, scores every legend with a logistic regression fitted
+on the dev split of the labelled questions (``legends fit``): the evidence (cosine, BM25,
+ranks, facets, the classic flag) is weighed by data, not by hand. Its probability that a
+legend fits strongly is the legend's ``relevance``. The other retrievers stay for comparison
+(``legends eval --retrievers``).
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
+
+import numpy as np
 
 from corpus.schema import Legend
 from index.fusion import reciprocal_rank_fusion
 from index.query_facets import QueryFacets
 
-RETRIEVERS = ("vector", "bm25", "hybrid", "hybrid-facets")
-DEFAULT_RETRIEVER = "hybrid-facets"
-# Weights of the ranked lists fused by "hybrid-facets", and the RRF constant;
-# chosen on the labelled questions with `legends eval`.
+RANKER_FILE = Path(__file__).with_name("ranker.json")
+RETRIEVERS = ("vector", "bm25", "hybrid", "hybrid-facets", "learned")
+DEFAULT_RETRIEVER = "learned"
+# The hand-set fusion kept for comparison ("hybrid-facets", the default before the ranker).
 FUSION_WEIGHTS = {"vector": 1.0, "bm25": 1.0, "facets": 0.8, "classics": 0.5}
 FUSION_K = 5
-# Evidence added to a legend's cosine similarity when the question names its facets.
+# Evidence added to a legend's cosine similarity when the question names its facets
+# (the relevance of the comparison retrievers, and of degraded search without vectors).
 FACET_BONUS = 0.04
 COMPANY_BONUS = 0.15
 # Without vectors, BM25 scores of ~3 (a few shared content words) reach the threshold.
 KEYWORD_ONLY_SCALE = 0.12
+
+# The evidence about one (question, legend) pair the learned ranker weighs, in order.
+FEATURES = (
+    "cosine",  # best view's cosine similarity
+    "cosine_gap",  # cosine minus the question's best cosine
+    "vector_rr",  # 1 / (1 + rank by cosine)
+    "bm25_log",  # log(1 + BM25 score)
+    "bm25_norm",  # BM25 score / the question's best BM25 score
+    "bm25_rr",  # 1 / (1 + rank by BM25); 0 without a keyword match
+    "theme_match",  # themes the question names that the legend carries (at most 2)
+    "principle_match",  # principles named and carried (at most 2)
+    "industry_match",  # the question names the legend's industry
+    "company_named",  # the question names the legend's company
+    "classic",  # a staple of service training
+    "classic_broad",  # a classic, for a question naming a theme or principle
+)
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A fitted linear model: relevance = sigmoid(weights . features + bias)."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+
+    def scores(self, matrix: np.ndarray) -> np.ndarray:
+        """The linear score per row of ``matrix`` (higher ranks first)."""
+        return matrix @ self.weights + self.bias
+
+    @staticmethod
+    def probability(score: float) -> float:
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+def save_ranker(ranker: Ranker, extra: dict, path: Path = RANKER_FILE) -> None:
+    """Write the fitted coefficients (and how they were fitted) as JSON."""
+    payload = {
+        "features": list(ranker.features),
+        "weights": [round(float(w), 6) for w in ranker.weights],
+        "bias": round(float(ranker.bias), 6),
+        **extra,
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    load_ranker.cache_clear()
+    load_ranker_settings.cache_clear()
+
+
+@cache
+def load_ranker_settings(path: Path = RANKER_FILE) -> dict:
+    """Everything in the ranker file (weights, fitted thresholds, how it was fitted)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@cache
+def load_ranker(path: Path = RANKER_FILE) -> Ranker | None:
+    """The shipped ranker, or None when it is missing or was fitted on other features."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if tuple(raw.get("features", ())) != FEATURES:
+        return None
+    return Ranker(FEATURES, np.asarray(raw["weights"], dtype=np.float64), float(raw["bias"]))
 
 
 @dataclass
@@ -43,8 +122,21 @@ class QuerySignals:
     def _keyword_scores(self) -> dict[str, float]:
         return dict(self.keyword)
 
+    @cached_property
+    def _learned(self) -> dict[str, float] | None:
+        """Learned scores by legend id, or None without vectors or a fitted ranker."""
+        ranker = load_ranker()
+        if ranker is None or not self.cosine:
+            return None
+        ids, matrix = feature_matrix(self)
+        return dict(zip(ids, ranker.scores(matrix).tolist(), strict=True))
+
     def relevance(self, legend_id: str) -> float:
-        """Comparable across queries: cosine plus evidence from named facets."""
+        """Comparable across queries: the learned probability of a strong fit, or (without
+        vectors or a ranker) cosine plus evidence from named facets."""
+        learned = self._learned
+        if learned is not None:
+            return Ranker.probability(learned[legend_id])
         legend = self.legends[legend_id]
         if self.cosine:
             value = self.cosine.get(legend_id, self.floor)
@@ -56,6 +148,40 @@ class QuerySignals:
         return min(1.0, value)
 
 
+def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
+    """The legend ids and one row of :data:`FEATURES` per allowed legend."""
+    ids = list(signals.legends)
+    facets = signals.facets
+    best_cosine = max(signals.cosine.values(), default=0.0)
+    vector_rank = {legend_id: rank for rank, legend_id in enumerate(signals.cosine)}
+    keyword_rank = {legend_id: rank for rank, (legend_id, _) in enumerate(signals.keyword)}
+    best_keyword = signals.keyword[0][1] if signals.keyword else 0.0
+    broad = bool(facets.themes or facets.principles)
+    rows = []
+    for legend_id in ids:
+        legend = signals.legends[legend_id]
+        cosine = signals.cosine.get(legend_id, signals.floor)
+        keyword = signals._keyword_scores.get(legend_id, 0.0)
+        rank = vector_rank.get(legend_id, len(ids))
+        rows.append(
+            (
+                cosine,
+                cosine - best_cosine,
+                1.0 / (1 + rank),
+                math.log1p(keyword),
+                keyword / best_keyword if best_keyword > 0 else 0.0,
+                1.0 / (1 + keyword_rank[legend_id]) if legend_id in keyword_rank else 0.0,
+                min(2, len(facets.themes & set(legend.themes))),
+                min(2, len(facets.principles & set(legend.principles))),
+                float(legend.industry in facets.industries),
+                float(legend.company.casefold() in facets.companies),
+                float(legend.classic),
+                float(legend.classic and broad),
+            )
+        )
+    return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), len(FEATURES))
+
+
 def rank(signals: QuerySignals, retriever: str) -> dict[str, float]:
     """Scores by legend id for ``retriever`` (higher is better)."""
     if retriever not in RETRIEVERS:
@@ -65,6 +191,10 @@ def rank(signals: QuerySignals, retriever: str) -> dict[str, float]:
         return dict(signals.cosine)
     if retriever == "bm25":
         return dict(signals.keyword)
+    if retriever == "learned":
+        if signals._learned is not None:
+            return dict(signals._learned)
+        retriever = "hybrid-facets"  # no vectors (or no fitted ranker): the fused lists
     rankings = [
         (vector_ranked, FUSION_WEIGHTS["vector"]),
         ([legend_id for legend_id, _ in signals.keyword], FUSION_WEIGHTS["bm25"]),

@@ -39,3 +39,16 @@ def abstention_scores(abstained: Sequence[bool], off_topic: Sequence[bool]) -> d
     precision = true_pos / predicted if predicted else 1.0
     recall = true_pos / actual if actual else 1.0
     return {"abstention_precision": precision, "abstention_recall": recall}
+
+
+def success_at(ranked: Sequence[str], strong: set[str] | frozenset[str], k: int) -> float:
+    """1.0 when a strongly fitting (grade-2) legend is in the top ``k``."""
+    return float(bool(set(ranked[:k]) & set(strong)))
+
+
+def graded_ndcg_at(ranked: Sequence[str], grades: dict[str, int], k: int) -> float:
+    """nDCG over the top ``k`` with the grades (2 or 1) as gains."""
+    dcg = sum(grades.get(item, 0) / math.log2(i + 2) for i, item in enumerate(ranked[:k]))
+    ideal_gains = sorted(grades.values(), reverse=True)[:k]
+    ideal = sum(gain / math.log2(i + 2) for i, gain in enumerate(ideal_gains))
+    return dcg / ideal if ideal else 0.0

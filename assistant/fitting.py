@@ -1,0 +1,134 @@
+"""Fit the mode detector and the refusal decision on the dev split (``legends fit``).
+
+Training data: the dev items of the labelled set plus the example phrasings in
+``mode_examples.yaml`` / ``refusal_examples.yaml``; the test split is never read here.
+The regularisation strength is chosen by cross-validation over the dev items (the
+example phrasings stay in every training fold); the result is written as JSON beside the
+code that reads it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant import modes, refusal
+from assistant.linear_model import LinearClassifier, fit_classifier
+from index.evaluation.items import EvalItem
+from index.legend_index import LegendIndex
+
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+FOLDS = 5
+
+
+def _examples(path: Path) -> list[tuple[str, str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(str(text), label) for label, texts in raw.items() for text in texts or []]
+
+
+def _cross_validate(
+    features: np.ndarray,
+    labels: list[str],
+    is_dev: np.ndarray,
+    c: float,
+    name: str,
+    balanced: bool,
+) -> float:
+    """Accuracy on held-out dev items, examples always in training."""
+    from sklearn.model_selection import StratifiedKFold
+
+    dev_rows = np.flatnonzero(is_dev)
+    dev_labels = [labels[i] for i in dev_rows]
+    smallest = min(dev_labels.count(label) for label in set(dev_labels))
+    folds = StratifiedKFold(n_splits=max(2, min(FOLDS, smallest)), shuffle=True, random_state=0)
+    right = 0
+    for train, held in folds.split(dev_rows, dev_labels):
+        rows = np.concatenate([dev_rows[train], np.flatnonzero(~is_dev)])
+        model = fit_classifier(
+            features[rows], [labels[i] for i in rows], c, name, {}, balanced=balanced
+        )
+        right += sum(model.predict(features[dev_rows[i]])[0] == dev_labels[i] for i in held)
+    return right / len(dev_rows)
+
+
+def _fit_best(
+    features: np.ndarray,
+    labels: list[str],
+    is_dev: np.ndarray,
+    name: str,
+    meta: dict,
+    balanced: bool = False,
+) -> tuple[LinearClassifier, float, float]:
+    scored = [(c, _cross_validate(features, labels, is_dev, c, name, balanced)) for c in C_GRID]
+    c, accuracy = max(scored, key=lambda pair: (pair[1], -pair[0]))  # ties: stronger prior
+    fitted_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta = {**meta, "C": c, "cv_accuracy": round(accuracy, 4), "fitted_at": fitted_at}
+    return fit_classifier(features, labels, c, name, meta, balanced=balanced), c, accuracy
+
+
+def fit_mode(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
+    """Fit ``mode_model.json`` on the dev items' expected modes and the mode examples."""
+    embed = legend_index.embedder.embed_query
+    rows = [(i.question, i.mode) for i in dev if i.split == "dev" and i.answerable and i.mode]
+    examples = _examples(modes.MODE_EXAMPLES)
+    texts = [text for text, _ in rows + examples]
+    labels = [label for _, label in rows + examples]
+    features = np.vstack([modes.mode_features(text, embed(text)) for text in texts])
+    is_dev = np.asarray([True] * len(rows) + [False] * len(examples))
+    meta = {"fitted_on": ["dev", "mode_examples.yaml"], "dev_items": len(rows)}
+    model, c, accuracy = _fit_best(features, labels, is_dev, legend_index.embedder.name, meta)
+    model.save(modes.MODE_MODEL)
+    modes.reload()
+    return {"dev_items": len(rows), "examples": len(examples), "C": c, "cv_accuracy": accuracy}
+
+
+def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
+    """Fit the policy model (``refusal_model.json``) and the fit model (``fit_model.json``)."""
+    embed = legend_index.embedder.embed_query
+    dev = [item for item in dev if item.split == "dev"]
+    examples = _examples(refusal.REFUSAL_EXAMPLES)
+
+    # Policy: what the message asks for, read from its embedding alone.
+    rows = [(i.question, i.refusal or refusal.ANSWER) for i in dev] + examples
+    is_dev = np.asarray([True] * len(dev) + [False] * len(examples))
+    features = np.vstack([refusal.policy_features(embed(text)) for text, _ in rows])
+    meta = {"fitted_on": ["dev", "refusal_examples.yaml"], "dev_items": len(dev)}
+    policy, policy_c, policy_accuracy = _fit_best(
+        features, [label for _, label in rows], is_dev, legend_index.embedder.name, meta
+    )
+    policy.save(refusal.REFUSAL_MODEL)
+
+    # Fit: does the library cover the message? Answerable vs no-fit questions only.
+    fit_rows = [
+        (i.question, refusal.FITS if i.refusal is None else "no-fit")
+        for i in dev
+        if i.refusal in (None, "no-fit")
+    ]
+    fit_examples = [(text, "no-fit") for text, kind in examples if kind == "no-fit"]
+    texts = fit_rows + fit_examples
+    features = np.vstack(
+        [
+            refusal.fit_features(legend_index, text, legend_index.search(text, 3))
+            for text, _ in texts
+        ]
+    )
+    is_dev = np.asarray([True] * len(fit_rows) + [False] * len(fit_examples))
+    meta = {
+        "fitted_on": ["dev", "refusal_examples.yaml"],
+        "dev_items": len(fit_rows),
+        "features": list(refusal.FIT_FEATURES),
+    }
+    # Few no-fit questions against many answerable ones: classes weighed equally.
+    fit, fit_c, fit_accuracy = _fit_best(
+        features, [label for _, label in texts], is_dev, "relevance features", meta, True
+    )
+    fit.save(refusal.FIT_MODEL)
+    refusal.reload()
+    return {
+        "policy": {"dev_items": len(dev), "C": policy_c, "cv_accuracy": round(policy_accuracy, 4)},
+        "fit": {"dev_items": len(fit_rows), "C": fit_c, "cv_accuracy": round(fit_accuracy, 4)},
+        "examples": len(examples),
+    }

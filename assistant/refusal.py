@@ -1,0 +1,157 @@
+"""Decide whether to refuse a new question, and which honest answer to give.
+
+Two fitted decisions, both logistic regressions trained on the dev split and
+``refusal_examples.yaml`` by ``legends fit`` and shipped as JSON:
+
+- the policy model (``refusal_model.json``) reads the message's MiniLM embedding (the
+  vector the search already computed): answer, no-fit (off-topic), or a request refused
+  whatever the library holds: personal-data, invention, instructions, abuse;
+- the fit model (``fit_model.json``) reads how well the library covers the message
+  (learned relevance, cosine, BM25, a named theme or company): fits or no-fit.
+  A question is refused as no-fit only when both models say so.
+
+A question that names a theme or principle the library covers is never refused as no-fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.linear_model import LinearClassifier, load_classifier
+from corpus.schema import THEMES
+from index.legend_index import LegendIndex, SearchHit
+from index.query_facets import named_topics
+from index.relevance import DEFAULT_MIN_RELEVANCE
+
+REFUSAL_MODEL = Path(__file__).with_name("refusal_model.json")
+FIT_MODEL = Path(__file__).with_name("fit_model.json")
+REFUSAL_EXAMPLES = Path(__file__).with_name("refusal_examples.yaml")
+REFUSAL_TEXTS = Path(__file__).parent / "prompts" / "refusals.yaml"
+ANSWER = "answer"
+FITS = "fits"
+# Requests refused whatever the library holds (the policy model also knows ANSWER, no-fit).
+POLICY_KINDS = ("personal-data", "invention", "instructions", "abuse")
+# How many of the best legends' themes are offered as the nearest when nothing fits.
+NEAREST_THEMES = 3
+# What the fit model reads about how well the library covers a message, in order.
+FIT_FEATURES = (
+    "top_relevance",  # the learned probability that the best legend fits strongly
+    "second_relevance",
+    "top_score",  # the learned ranker's score of the best legend
+    "top_cosine",  # the best cosine of any legend view
+    "top_bm25",  # log(1 + the best BM25 score)
+    "names_theme",  # names a covered theme or principle as a topic
+    "names_company",  # names a company in the library
+)
+
+
+def fit_features(legend_index: LegendIndex, message: str, hits: list[SearchHit]) -> np.ndarray:
+    """How well the library covers ``message``: see :data:`FIT_FEATURES`."""
+    relevances = [hit.relevance for hit in hits[:2]] + [0.0, 0.0]
+    nearest = legend_index.search(message, 1, retriever="vector")
+    keyword = legend_index.search(message, 1, retriever="bm25")
+    return np.asarray(
+        [
+            relevances[0],
+            relevances[1],
+            hits[0].score if hits else -10.0,
+            nearest[0].score if nearest else 0.0,
+            math.log1p(keyword[0].score) if keyword else 0.0,
+            float(bool(named_topics(message))),
+            float(bool(legend_index.facets(message).companies)),
+        ],
+        dtype=np.float64,
+    )
+
+
+def policy_features(vector) -> np.ndarray:
+    """What the policy model reads: the message's unit-length embedding."""
+    return np.asarray(vector, dtype=np.float64)
+
+
+@cache
+def _policy_model(dimension: int) -> LinearClassifier | None:
+    return load_classifier(REFUSAL_MODEL, dimension)
+
+
+@cache
+def _fit_model() -> LinearClassifier | None:
+    return load_classifier(FIT_MODEL, len(FIT_FEATURES))
+
+
+def reload() -> None:
+    """Forget the loaded weights (after ``legends fit`` rewrote them)."""
+    _policy_model.cache_clear()
+    _fit_model.cache_clear()
+
+
+def message_kind(vector) -> str:
+    """What the policy model makes of the message: answer, no-fit or a policy kind."""
+    features = policy_features(vector)
+    model = _policy_model(len(features))
+    if model is None:  # no fitted weights for this embedding model
+        return ANSWER
+    return model.predict(features)[0]
+
+
+def library_lacks(legend_index: LegendIndex, message: str, hits: list[SearchHit]) -> bool:
+    """True when the library's evidence for ``message`` is weak (the fit model's call).
+
+    Without vectors (degraded search) the relevance is on the older cosine-like scale and
+    the calibrated threshold decides.
+    """
+    if not hits:
+        return True
+    model = _fit_model()
+    if legend_index.degraded or model is None:
+        return hits[0].relevance < DEFAULT_MIN_RELEVANCE
+    return model.predict(fit_features(legend_index, message, hits))[0] != FITS
+
+
+def decide_refusal(
+    legend_index: LegendIndex, message: str, vector, hits: list[SearchHit]
+) -> str | None:
+    """The refusal kind for a new question, or None to answer it.
+
+    Personal data, invention, instructions and abuse are refused on the message alone.
+    No-fit needs both: the message reads as off-topic and the library's evidence is weak;
+    and a message naming a covered theme is never refused as no-fit.
+    """
+    if not hits:
+        return "no-fit"
+    kind = message_kind(vector)
+    if kind in POLICY_KINDS:
+        return kind
+    if (
+        kind == "no-fit"
+        and not named_topics(message)
+        and library_lacks(legend_index, message, hits)
+    ):
+        return "no-fit"
+    return None
+
+
+@cache
+def _texts() -> dict[str, str]:
+    return yaml.safe_load(REFUSAL_TEXTS.read_text(encoding="utf-8"))
+
+
+def nearest_themes(hits: list[SearchHit]) -> list[str]:
+    """The covered themes most common among the best (if unfitting) legends."""
+    counts = Counter(theme for hit in hits[:5] for theme in hit.legend.themes)
+    return [theme for theme, _ in counts.most_common(NEAREST_THEMES)]
+
+
+def refusal_answer(kind: str, hits: list[SearchHit]) -> str:
+    """The honest answer for ``kind`` (see ``prompts/refusals.yaml``)."""
+    nearest = nearest_themes(hits) or list(THEMES[:NEAREST_THEMES])
+    return _texts()[kind].format(
+        nearest=", ".join(theme.replace("-", " ") for theme in nearest),
+        themes=", ".join(theme.replace("-", " ") for theme in THEMES),
+    )
