@@ -2,9 +2,14 @@
 
 Run: cd bench && ../.venv/bin/python load_test.py [--visitors 50] [--seconds 60] [--public]
 (or `make bench-load`). Starts `legends serve` on a free loopback port with a temporary
-LEGENDS_HOME, then each simulated visitor (its own gradio_client session) asks varied
-questions through the `/chat` endpoint until the time is up. Prints requests served,
-errors, latency percentiles, what visitors saw past the queue limit, and the server's RSS.
+LEGENDS_HOME, then each simulated visitor asks varied questions through the page's
+`/chat` endpoint until the time is up, one question at a time (closed loop).
+
+The visitors are asyncio tasks sharing one httpx client in this one process, speaking
+Gradio's documented HTTP protocol (POST /gradio_api/call/chat, then read the answer's
+event stream): 50 gradio_client threads would take a good part of the two cores the
+server needs. Prints answers served (and per second), refusals (queue full "busy", or
+rate-limited), errors, latency percentiles of the served answers and the server's RSS.
 With --public each visitor comes "through a proxy" with its own X-Forwarded-For address,
 so the per-visitor rate limits apply as they do on a public page. Traffic goes to
 127.0.0.1 only, and every loop stops by itself.
@@ -13,21 +18,18 @@ so the per-visitor rate limits apply as they do on a public page. Traffic goes t
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import threading
+import asyncio
+import json
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import httpx
-from bench_server import QUESTIONS, free_port, memory_kb
+from bench_server import QUESTIONS, memory_kb, running_server
 
 # What a visitor may legitimately get: an answer, the busy notice, the rate-limit notice.
 EXPECTED = ("ok", "busy", "limited")
+REQUEST_TIMEOUT = 120.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -35,81 +37,87 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def visitor(
-    url: str, number: int, stop_at: float, results: list, lock: threading.Lock, public: bool
-) -> None:
-    from gradio_client import Client
+def _refusal_outcome(text: str) -> str:
+    lowered = text.casefold()
+    if "too many" in lowered:
+        return "limited"
+    if "busy" in lowered or "queue is full" in lowered:
+        return "busy"
+    return f"error: {text}"[:120]
 
+
+async def ask_page(client: httpx.AsyncClient, question: str, headers: dict) -> str:
+    """One question through the page's `/chat` endpoint; the visitor's outcome."""
+    posted = await client.post(
+        "gradio_api/call/chat", json={"data": [question, "auto", "all"]}, headers=headers
+    )
+    if posted.status_code == 503:  # Gradio's queue is full: the page says "busy"
+        return "busy"
+    if posted.status_code != 200:
+        return _refusal_outcome(f"HTTP {posted.status_code}: {posted.text}")
+    event_id = posted.json()["event_id"]
+    event = ""
+    async with client.stream("GET", f"gradio_api/call/chat/{event_id}", headers=headers) as sse:
+        async for line in sse.aiter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event in ("complete", "error"):
+                data = json.loads(line.removeprefix("data: "))
+                if event == "complete":
+                    return "ok" if data and data[0] else "empty answer"
+                return _refusal_outcome(json.dumps(data))
+    return "error: the event stream ended without an answer"
+
+
+# Each target is how one visitor asks one question; the server is the same.
+TARGETS: dict[str, Callable[[httpx.AsyncClient, str, dict], Awaitable[str]]] = {
+    "page": ask_page,
+}
+
+
+async def visitor(
+    ask, client: httpx.AsyncClient, number: int, stop_at: float, results: list, public: bool
+) -> None:
     # TEST-NET-2 addresses: one per visitor, never a real host.
     headers = {"X-Forwarded-For": f"198.51.100.{number % 250 + 1}"} if public else {}
-    client = Client(url, verbose=False, headers=headers)
     asked = number
     while time.monotonic() < stop_at:
         question = QUESTIONS[asked % len(QUESTIONS)]
         asked += 1
         began = time.perf_counter()
         try:
-            answer = client.predict(question, api_name="/chat")
-            outcome = "ok" if answer else "empty answer"
+            outcome = await ask(client, question, headers)
         except Exception as error:  # what a visitor would see; counted, not raised
-            text = str(error).lower()
-            if "too many" in text:
-                outcome = "limited"
-            elif "busy" in text or "queue" in text:
-                outcome = "busy"
-            else:
-                outcome = f"error: {error}"[:120]
-        with lock:
-            results.append((outcome, time.perf_counter() - began))
+            outcome = f"error: {type(error).__name__}: {error}"[:120]
+        results.append((outcome, time.perf_counter() - began))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--visitors", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument(
-        "--public", action="store_true", help="visitors come through a proxy (rate limits apply)"
-    )
-    args = parser.parse_args()
-    bin_dir = Path(sys.executable).parent
-    with tempfile.TemporaryDirectory(prefix="legends-load-") as home:
-        env = {**os.environ, "LEGENDS_HOME": home, "HF_HUB_OFFLINE": "1"}
-        env.pop("LEGENDS_DATABASE_URL", None)
-        subprocess.run([str(bin_dir / "legends"), "index"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/"
-        serve = [str(bin_dir / "legends"), "serve", "--port", str(port)]
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        process = subprocess.Popen(serve, env=env, **quiet)
-        try:
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(url + "healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            results: list[tuple[str, float]] = []
-            lock = threading.Lock()
-            stop_at = time.monotonic() + args.seconds
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=args.visitors) as pool:
-                for number in range(args.visitors):
-                    pool.submit(visitor, url, number, stop_at, results, lock, args.public)
-            elapsed = time.perf_counter() - started
-            memory = memory_kb(process.pid)
-            healthy = httpx.get(url + "healthz", timeout=5).status_code
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+async def run_load(url: str, target: str, visitors: int, seconds: float, public: bool):
+    """(results, elapsed seconds) of ``visitors`` closed-loop visitors for ``seconds``."""
+    limits = httpx.Limits(max_connections=2 * visitors + 10, max_keepalive_connections=visitors)
+    timeout = httpx.Timeout(REQUEST_TIMEOUT)
+    results: list[tuple[str, float]] = []
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as client:
+        stop_at = time.monotonic() + seconds
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(visitor(TARGETS[target], client, n, stop_at, results, public)
+              for n in range(visitors))
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+    return results, elapsed
+
+
+def report(label: str, results: list, elapsed: float, seconds: float, memory: dict) -> None:
+    """Print what the visitors saw and the server's memory."""
     outcomes = Counter(outcome for outcome, _ in results)
-    served = [seconds for outcome, seconds in results if outcome == "ok"]
-    print(f"{args.visitors} visitors for {args.seconds:.0f} s ({elapsed:.0f} s until all finished)")
+    served = [took for outcome, took in results if outcome == "ok"]
+    errors = len(results) - sum(outcomes[k] for k in EXPECTED)
+    print(f"{label} ({elapsed:.0f} s until all finished)")
     print(
-        f"requests: {len(results)}; served: {outcomes['ok']}; busy: {outcomes['busy']}; "
-        f"rate-limited: {outcomes['limited']}; "
-        f"errors: {len(results) - sum(outcomes[k] for k in EXPECTED)}"
+        f"requests: {len(results)}; served: {outcomes['ok']} ({outcomes['ok'] / seconds:.1f}/s); "
+        f"refused: {outcomes['busy'] + outcomes['limited']} (busy {outcomes['busy']}, "
+        f"rate-limited {outcomes['limited']}); errors: {errors}"
     )
     for outcome, count in outcomes.most_common():
         if outcome not in EXPECTED:
@@ -122,8 +130,28 @@ def main() -> None:
         )
     print(
         f"server RSS after the run: {memory['VmRSS'] / 1024:.0f} MiB "
-        f"(peak {memory['VmHWM'] / 1024:.0f} MiB); /healthz afterwards: {healthy}"
+        f"(peak {memory['VmHWM'] / 1024:.0f} MiB)"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--target", choices=sorted(TARGETS), default="page")
+    parser.add_argument(
+        "--public", action="store_true", help="visitors come through a proxy (rate limits apply)"
+    )
+    args = parser.parse_args()
+    with running_server() as (url, process):
+        results, elapsed = asyncio.run(
+            run_load(url, args.target, args.visitors, args.seconds, args.public)
+        )
+        memory = memory_kb(process.pid)
+        healthy = httpx.get(url + "healthz", timeout=5).status_code
+    label = f"{args.visitors} visitors on the {args.target} for {args.seconds:.0f} s"
+    report(label, results, elapsed, args.seconds, memory)
+    print(f"/healthz afterwards: {healthy}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The chat tab's handlers: streamed answers, source cards, thumbs up/down, the API.
+"""The chat tab's handlers: answers (streamed from an LLM), source cards, ratings, the API.
 
 Each browser session keeps its own :class:`ChatSession` in a ``gr.State`` (the
 conversation plus what each shown answer was built from), so nothing of one visitor
@@ -8,6 +8,7 @@ reaches another; the :class:`~assistant.Assistant` itself is shared by the proce
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,6 +43,12 @@ EXAMPLES = (
 )
 # The chat bubble of a refused message shows this much of it, not the whole text.
 ECHO_LIMIT = 280
+# The chat travels to the server and back with every event: it keeps the latest
+# messages (questions and answers) and the conversation its latest turns.
+MAX_SHOWN_MESSAGES = 40
+MAX_KEPT_TURNS = 20
+# An LLM's answer streams to the page at most this often.
+STREAM_INTERVAL_SECONDS = 0.1
 
 
 @dataclass
@@ -60,6 +67,20 @@ class ChatSession:
 
     conversation: Conversation = field(default_factory=Conversation)
     answers: dict[int, AnswerRecord] = field(default_factory=dict)
+
+    def trim(self, history: list[dict]) -> list[dict]:
+        """``history`` cut to its last :data:`MAX_SHOWN_MESSAGES` (and the turns kept to
+        :data:`MAX_KEPT_TURNS`), so what each event carries stays bounded."""
+        turns = self.conversation.turns
+        del turns[: max(0, len(turns) - MAX_KEPT_TURNS)]
+        dropped = max(0, len(history) - MAX_SHOWN_MESSAGES)
+        if dropped % 2:
+            dropped += 1  # drop whole exchanges: a question with its answer
+        if not dropped:
+            return history
+        # Ratings find their answer by its place in the chat: shift the places too.
+        self.answers = {i - dropped: a for i, a in self.answers.items() if i >= dropped}
+        return history[dropped:]
 
 
 def resolve_filters(mode: str | None, theme: str | None) -> tuple[str | None, str | None]:
@@ -119,27 +140,48 @@ class ChatHandlers:
                 {"role": "assistant", "content": f"**Sorry, I can't answer that:** {error}"},
             ]
             # Keep the text in the box so the visitor can shorten it.
-            yield gr.skip(), history, gr.skip(), session
+            yield gr.skip(), session.trim(history), gr.skip(), session
             return
         history += [
             {"role": "user", "content": escape_user_text(message.strip())},
             {"role": "assistant", "content": ""},
         ]
+        if not self.streams:
+            # The grounded composer's answer is complete at once: one update, not one
+            # per word each carrying the whole chat back to the browser.
+            reply = next(item for item in _chain(first, stream) if isinstance(item, Reply))
+            yield self._shown(message, reply, history, session)
+            return
         streamed = ""
+        last_sent = 0.0
         for item in _chain(first, stream):
             if isinstance(item, Reply):
-                history[-1] = {"role": "assistant", "content": _display(item)}
-                session.answers[len(history) - 1] = AnswerRecord(
-                    question=message.strip(),
-                    answer=item.answer,
-                    legend_ids=[legend.id for legend in item.legends],
-                    mode=item.mode,
-                )
-                yield "", history, source_cards(item.legends), session
-            else:
-                streamed += item
+                yield self._shown(message, item, history, session)
+                return
+            streamed += item
+            # An LLM's tokens are gathered into a few updates a second.
+            if time.monotonic() - last_sent >= STREAM_INTERVAL_SECONDS:
+                last_sent = time.monotonic()
                 history[-1] = {"role": "assistant", "content": neutralise_html(streamed)}
-                yield "", history, gr.skip(), session
+                yield "", history, gr.skip(), gr.skip()
+
+    @property
+    def streams(self) -> bool:
+        """True when an LLM writes the answers (streamed); False for the grounded composer."""
+        return self.assistant.llm_name is not None
+
+    @staticmethod
+    def _shown(message: str, reply: Reply, history: list[dict], session: ChatSession) -> tuple:
+        """The final (textbox, chat, sources, session) for ``reply``, recorded for ratings."""
+        history[-1] = {"role": "assistant", "content": _display(reply)}
+        session.answers[len(history) - 1] = AnswerRecord(
+            question=message.strip(),
+            answer=reply.answer,
+            legend_ids=[legend.id for legend in reply.legends],
+            mode=reply.mode,
+        )
+        history = session.trim(history)
+        return "", history, source_cards(reply.legends), session
 
     def like(
         self, data: gr.LikeData, session: ChatSession | None, request: gr.Request = None

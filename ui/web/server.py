@@ -17,6 +17,10 @@ from ui.mcp_server import mount_mcp
 from ui.storage.database import get_engine, session_scope
 from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
+from ui.web.sessions import lighten_sessions
+
+# How often visitors waiting in the page's queue are told their position, in seconds.
+QUEUE_STATUS_SECONDS = 2
 
 
 def _database_ok() -> bool:
@@ -79,12 +83,15 @@ def create_app(
     get_engine()  # create the feedback and submission tables before the first visitor
     blocks = build_blocks(assistant, access)
     # A full queue makes the page say "This application is currently busy", not fail.
+    # Waiting visitors hear their queue position every few seconds, rather than each of
+    # them being sent an estimate every time any answer starts (the "auto" default).
     blocks.queue(
         max_size=settings.web_queue_size,
         default_concurrency_limit=settings.web_concurrency,
+        status_update_rate=QUEUE_STATUS_SECONDS,
     )
     app.state.blocks = blocks  # for tests and embedding code that need the Blocks
-    return gr.mount_gradio_app(
+    app = gr.mount_gradio_app(
         app,
         blocks,
         path="/",
@@ -95,6 +102,8 @@ def create_app(
         show_error=False,  # unexpected errors are logged, never shown with details
         max_file_size="1mb",  # the page takes no uploads; keep the upload route small
     )
+    lighten_sessions(app, blocks)  # a /chat call no longer renders the whole page
+    return app
 
 
 class _Server(uvicorn.Server):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import time
 from pathlib import Path
 
 import gradio as gr
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import Assistant
 from corpus.schema import Legend
@@ -15,7 +17,7 @@ from ui.storage import feedback, submissions
 from ui.web.access import Access
 from ui.web.browse import BrowseHandlers
 from ui.web.cards import escape_user_text, legend_card, neutralise_html
-from ui.web.chat import ChatHandlers
+from ui.web.chat import MAX_KEPT_TURNS, MAX_SHOWN_MESSAGES, ChatHandlers
 from ui.web.share import submit
 from ui.web.trainer import TrainerHandlers
 
@@ -34,16 +36,60 @@ def last(handlers: ChatHandlers, message: str, session=None, history=None, mode=
     return outputs[-1], len(outputs)
 
 
-def test_streamed_answer_ends_with_reply_and_cards(assistant):
+def test_grounded_answer_arrives_in_one_update_with_cards(assistant):
     (box, history, sources, session), steps = last(
-        ChatHandlers(assistant), "how have companies handled a lost item?"
+        ChatHandlers(assistant), "how have companies handled a lost item?", mode="ask"
     )
-    assert steps > 3  # streamed in pieces before the final reply
+    assert steps == 1  # complete at once: no word-by-word updates re-sending the chat
     assert box == "" and [m["role"] for m in history] == ["user", "assistant"]
-    assert history[1]["content"].startswith("Here are the")
-    assert sources.count("#### ") >= 2 and "**Sources**" in sources
     record = session.answers[1]
-    assert record.legend_ids and record.answer.startswith("Here are the")
+    assert record.legend_ids and record.mode == "ask"
+    assert history[1]["content"] == neutralise_html(record.answer)
+    assert sources.count("#### ") == len(record.legend_ids) and "**Sources**" in sources
+
+
+class SlowChatModel(GenericFakeChatModel):
+    """LangChain's fake chat model, a token every few milliseconds like a real one."""
+
+    def _stream(self, *args, **kwargs):
+        for chunk in super()._stream(*args, **kwargs):
+            time.sleep(0.02)
+            yield chunk
+
+
+def test_llm_answer_streams_in_a_few_updates_then_the_reply(shared_index):
+    answer = (
+        "The Ritz-Carlton found Joshie, the stuffed giraffe a family left behind, and mailed "
+        "him home with a photo album of his extra holiday. Lesson: a lost item is really a "
+        "lost feeling, and the staff treated it that way from the first call to the parcel."
+    )
+    llm = SlowChatModel(messages=iter([answer]))
+    handlers = ChatHandlers(Assistant(shared_index, llm=llm))
+    assert handlers.streams
+    updates = list(handlers.respond("a kid left his giraffe at a hotel", [], None, "auto", "all"))
+    *partial, final = updates
+    words = len(answer.split())
+    assert 2 <= len(partial) < words  # streamed, but tokens gathered into fewer updates
+    shown = [update[1][-1]["content"] for update in partial]
+    assert all(len(a) <= len(b) for a, b in zip(shown, shown[1:], strict=False))
+    assert all(update[2] is not None and update[3] is not None for update in partial)
+    assert final[1][-1]["content"] == answer and "#### " in final[2]
+    assert final[3].answers[1].answer == answer
+
+
+def test_a_long_chat_keeps_its_latest_messages_and_ratings_follow(assistant):
+    handlers = ChatHandlers(assistant)
+    history, session = [], None
+    for number in range(MAX_SHOWN_MESSAGES // 2 + 3):
+        question = "how have companies handled a lost item?" if number % 2 else "late delivery"
+        *_, (_, history, _, session) = handlers.respond(
+            question, history, session, "ask", "all", LOCAL
+        )
+    assert len(history) == MAX_SHOWN_MESSAGES
+    assert len(session.conversation.turns) <= MAX_KEPT_TURNS
+    assert sorted(session.answers) == list(range(1, MAX_SHOWN_MESSAGES, 2))
+    newest = session.answers[MAX_SHOWN_MESSAGES - 1]
+    assert history[-1]["content"].startswith(newest.answer[:40])
 
 
 def test_each_session_has_its_own_conversation(assistant):
