@@ -88,6 +88,13 @@ def list_feedback() -> list[Feedback]:
         return [_to_record(row) for row in rows]
 
 
+def latest_feedback(limit: int = 20) -> list[Feedback]:
+    """The ``limit`` most recent ratings, newest first."""
+    query = select(FeedbackRow).order_by(FeedbackRow.id.desc()).limit(limit)
+    with session_scope() as session:
+        return [_to_record(row) for row in session.scalars(query).all()]
+
+
 def feedback_csv() -> str:
     """Every rating as CSV text with a header row (legend ids separated by spaces)."""
     buffer = io.StringIO()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select, update
+from sqlalchemy import ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ui.storage.database import Base, UTCDateTime, clean_text, session_scope, utc_now
@@ -46,6 +46,15 @@ class SubmissionRow(Base):
     status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     legend_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class RejectionRow(Base):
+    """Why a trainer rejected a submission (its own table, so existing databases gain it)."""
+
+    __tablename__ = "rejection_reasons"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class Decision:
 
     submission: Submission  # as it was queued (still pending)
     legend_id: str | None = None  # set inside the block to record the legend it became
+    reason: str = ""  # set inside the block to record why it was rejected
     decided: Submission | None = None  # the stored result, once the block has ended
 
 
@@ -162,12 +172,24 @@ def deciding(submission_id: int, status: str) -> Iterator[Decision]:
         decision = Decision(replace(_to_record(row), status=PENDING, decided_at=None))
         yield decision
         row.legend_id = decision.legend_id
+        if decision.reason.strip():
+            reason = clean_text(decision.reason.strip())
+            session.add(RejectionRow(submission_id=submission_id, reason=reason))
         session.flush()
         decision.decided = _to_record(row)
 
 
-def decide(submission_id: int, status: str, legend_id: str | None = None) -> Submission:
+def decide(
+    submission_id: int, status: str, legend_id: str | None = None, reason: str = ""
+) -> Submission:
     """Record a trainer's decision on a pending submission (see :func:`deciding`)."""
     with deciding(submission_id, status) as decision:
         decision.legend_id = legend_id
+        decision.reason = reason
     return decision.decided
+
+
+def rejection_reasons() -> dict[int, str]:
+    """The reasons given for rejected submissions, by submission id."""
+    with session_scope() as session:
+        return {row.submission_id: row.reason for row in session.scalars(select(RejectionRow))}
