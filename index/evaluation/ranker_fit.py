@@ -18,10 +18,10 @@ from index.ranking import FEATURES, QuerySignals, Ranker, feature_matrix, save_r
 
 # Inverse regularisation strengths tried by cross-validation on dev.
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-# What showing one more legend beside the best is worth, by its grade: a strongly fitting
-# one helps, a partly fitting one helps a little, an unfitting one costs as much as a good
-# one helps. The threshold that maximises the total on dev is shipped.
-SHOW_GAIN = {2: 1.0, 1: 0.25, 0: -1.0}
+# The answer shows its best legend, then the next ones above a fitted relevance. The threshold
+# is the highest one whose dev answer success (a grade-2 legend among those shown) is within
+# SUCCESS_SLACK of the best any threshold reaches: success first, then fewer unfitting legends.
+SUCCESS_SLACK = 0.01
 SHOWN_AT_MOST = 3
 
 
@@ -52,20 +52,27 @@ def training_data(
 
 
 def choose_show_threshold(ranker: Ranker, features, grades, groups) -> float:
-    """The relevance a legend needs to be shown beside the best one (best total gain)."""
+    """The relevance a legend needs to be shown beside the best one (see SUCCESS_SLACK)."""
     scores = ranker.scores(features)
-    runners_up = []  # (probability, grade) of the 2nd and 3rd legend of each question
+    tops = []  # per question: the top legends' (probability, grade), best first
     for group in np.unique(groups):
         rows = np.flatnonzero(groups == group)
-        order = rows[np.argsort(-scores[rows])][1:SHOWN_AT_MOST]
-        runners_up.extend((Ranker.probability(scores[r]), int(grades[r])) for r in order)
-    best = (1.0, 0.0)
-    for step in range(5, 100):
-        threshold = step / 100
-        gain = sum(SHOW_GAIN[grade] for p, grade in runners_up if p >= threshold)
-        if gain > best[1] + 1e-9:
-            best = (threshold, gain)
-    return best[0]
+        order = rows[np.argsort(-scores[rows])][:SHOWN_AT_MOST]
+        tops.append([(Ranker.probability(scores[r]), int(grades[r])) for r in order])
+
+    def success(threshold: float) -> float:
+        return float(
+            np.mean(
+                [
+                    any(g == 2 for rank, (p, g) in enumerate(top) if rank == 0 or p >= threshold)
+                    for top in tops
+                ]
+            )
+        )
+
+    thresholds = [step / 100 for step in range(1, 100)]
+    best = max(success(t) for t in thresholds)
+    return max(t for t in thresholds if success(t) >= best - SUCCESS_SLACK)
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, c: float) -> Ranker:
