@@ -1,9 +1,11 @@
 """The trainer's side of the story queue: approve (into the corpus) or reject.
 
-Used only by the ``legends submissions`` command line; the web page imports nothing
-from here, so no visitor can publish a story. Approval reuses ``corpus.ingest``: the
-story goes through the same reader, company detection, deduplication and atomic
-writer as ``legends ingest``, as a one-row JSONL batch named after the submission.
+Used by the ``legends submissions`` command line and by the trainer's moderation on the
+page (``ui.web.moderation``, behind the trainer sign-in), never by a visitor's event.
+A trainer may correct the company, title and text before approving. Approval reuses
+``corpus.ingest``: the story goes through the same reader, company detection,
+deduplication and atomic writer as ``legends ingest``, as a one-row JSONL batch named
+after the submission.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ class Approval:
     merged: bool  # the story was already told: it became an extra source of that legend
 
 
+@dataclass(frozen=True)
+class Edits:
+    """A trainer's corrections before approving; an empty field keeps the submission's own
+    (an empty title lets the ingest pipeline choose one from the story)."""
+
+    company: str = ""
+    title: str = ""
+    story: str = ""
+
+
 @contextmanager
 def _deciding(submission_id: int, status: str) -> Iterator[submissions.Decision]:
     """The submission held for this decision; a refusal becomes a ModerationError."""
@@ -73,12 +85,14 @@ def _credit(legend: Legend, submission: Submission) -> Legend:
     return legend.model_copy(update={"sources": sources, "status_note": note})
 
 
-def approve(submission_id: int) -> Approval:
+def approve(submission_id: int, edits: Edits | None = None) -> Approval:
     """Turn a pending submission into a legend file under ``LEGENDS_HOME/corpus``.
 
     The submission is held (see :func:`submissions.deciding`) while its legend is
     written, so two trainers approving it at once write one legend: the second is
-    refused. If the story cannot become a legend, it stays pending.
+    refused. If the story cannot become a legend, it stays pending. ``edits`` are the
+    trainer's corrections (checked like a visitor's story); the queued submission itself
+    is kept as it was sent.
 
     Indexing is the caller's job (as for ``legends ingest``): the legend file is the
     source of truth and is written by the time this returns.
@@ -88,17 +102,34 @@ def approve(submission_id: int) -> Approval:
         # The ingest and the credit written after it are one corpus change: another
         # approval or ingest must not take the id in between.
         with corpus_lock(settings):
-            legend_id, path, merged = _write_legend(decision.submission, settings)
+            legend_id, path, merged = _write_legend(decision.submission, settings, edits)
         decision.legend_id = legend_id
     return Approval(decision.decided, legend_id, path, merged)
 
 
-def _write_legend(submission: Submission, settings: Settings) -> tuple[str, Path, bool]:
+def _row(submission: Submission, edits: Edits | None) -> dict:
+    """The batch row: the submission as sent, or with the trainer's corrections."""
+    edits = edits or Edits()
+    try:
+        story, company, _ = submissions.validate(
+            edits.story or submission.story, edits.company or submission.company
+        )
+    except submissions.InvalidSubmission as error:
+        raise ModerationError(f"submission {submission.id} cannot be approved: {error}") from None
+    row = {"company": company, "story": story, "date": submission.created_at.date().isoformat()}
+    title = " ".join(edits.title.split())
+    if title:
+        row["title"] = title
+    return row
+
+
+def _write_legend(
+    submission: Submission, settings: Settings, edits: Edits | None = None
+) -> tuple[str, Path, bool]:
     """Ingest the story as a one-row batch; the legend's id, its file, and if it merged."""
+    row = _row(submission, edits)
     with tempfile.TemporaryDirectory(prefix="legends-submission-") as folder:
         batch = Path(folder) / f"submission-{submission.id}.jsonl"
-        row = {"company": submission.company, "story": submission.story,
-               "date": submission.created_at.date().isoformat()}  # fmt: skip
         batch.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
         report = ingest_paths([batch], settings)
     if report.errors:
@@ -117,8 +148,9 @@ def _write_legend(submission: Submission, settings: Settings) -> tuple[str, Path
     return legend_id, path, merged
 
 
-def reject(submission_id: int) -> Submission:
-    """Mark a pending submission rejected; the corpus is not touched."""
+def reject(submission_id: int, reason: str = "") -> Submission:
+    """Mark a pending submission rejected (with the trainer's reason); the corpus is not
+    touched."""
     with _deciding(submission_id, REJECTED) as decision:
-        pass
+        decision.reason = reason
     return decision.decided
