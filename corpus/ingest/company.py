@@ -1,327 +1,40 @@
-"""Find the company a story is about: a small gazetteer plus a capitalised-name heuristic.
+"""Find the organisation a story is about: a gazetteer plus named-entity heuristics.
 
-The gazetteer knows well-known service brands (with aliases and an industry); the
-heuristic finds other names from how they are written and used: a web domain
-("Phone.com"), a corporate suffix ("B. Dalton Bookstore"), or a name used as the
-employer of staff ("a Nordstrom employee", "the job at ..."). When nothing is
-found, a story about "my dentist" yields the best guess "Unnamed dentist";
-otherwise the company is "Unknown company". Both are flagged as guesses.
+A capitalised name counts as a company only with evidence that it is an organisation:
+the gazetteer knows it (``companies.yaml`` plus the packaged library's companies), it
+ends in a corporate word ("Longhorn Steakhouse", "SaltSpring Air"), staff are said to
+work for it ("a Chick-fil-A employee", "employees at Tampa Bay International Airport",
+"flies for Endeavor Air"), or it is introduced as one ("pizza chain Pizza My Heart").
+People ("Hammers said", "Capt. Adam Cohen"), places ("Richmond, Virginia"), publishers
+("told ABC News", the page's own site name or web domain) and channels ("Twitter") are
+never companies. With no evidence the company is honestly "Unknown company".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import yaml
+
+from corpus.text import company_key, is_unknown_company
+
+DATA_FILE = Path(__file__).with_name("companies.yaml")
 UNKNOWN_COMPANY = "Unknown company"
+EVIDENCE_WEIGHT = 2.0
+MENTION_WEIGHT = 0.5
 
-# name -> (aliases matched case-insensitively as whole words, industry)
-GAZETTEER: dict[str, tuple[tuple[str, ...], str]] = {
-    "Zappos": (("zappos", "zappos.com"), "e-commerce"),
-    "Amazon": (("amazon", "amazon.com"), "e-commerce"),
-    "Chewy": (("chewy", "chewy.com"), "e-commerce"),
-    "Warby Parker": (("warby parker",), "retail"),
-    "Nordstrom": (("nordstrom", "nordstrom's", "nordstroms"), "retail"),
-    "Trader Joe's": (("trader joe's", "trader joes", "trader joe’s"), "retail"),
-    "Costco": (("costco",), "retail"),
-    "Walmart": (("walmart", "wal-mart"), "retail"),
-    "Target": (("target stores",), "retail"),
-    "The Home Depot": (("home depot",), "retail"),
-    "IKEA": (("ikea",), "retail"),
-    "LEGO": (("lego",), "retail"),
-    "L.L.Bean": (("l.l.bean", "ll bean", "l.l. bean"), "retail"),
-    "Tesco": (("tesco",), "retail"),
-    "Sainsbury's": (("sainsbury's", "sainsburys"), "retail"),
-    "John Lewis": (("john lewis",), "retail"),
-    "Barnes & Noble": (("barnes & noble", "barnes and noble"), "retail"),
-    "Apple": (("apple", "apple store", "apple support"), "technology"),
-    "Microsoft": (("microsoft",), "technology"),
-    "Google": (("google",), "technology"),
-    "Netflix": (("netflix",), "entertainment"),
-    "Disney": (("disney", "walt disney world", "disneyland"), "entertainment"),
-    "The Ritz-Carlton": (("ritz-carlton", "ritz carlton", "the ritz"), "hotels"),
-    "Marriott": (("marriott",), "hotels"),
-    "Hilton": (("hilton",), "hotels"),
-    "DoubleTree": (("doubletree",), "hotels"),
-    "Hampton Inn": (("hampton inn",), "hotels"),
-    "Kimpton": (("kimpton",), "hotels"),
-    "Southwest Airlines": (("southwest airlines", "southwest"), "airlines"),
-    "Delta Air Lines": (("delta air lines", "delta airlines", "delta"), "airlines"),
-    "JetBlue Airways": (("jetblue", "jetblue airways"), "airlines"),
-    "United Airlines": (("united airlines",), "airlines"),
-    "American Airlines": (("american airlines",), "airlines"),
-    "KLM Royal Dutch Airlines": (("klm",), "airlines"),
-    "WestJet": (("westjet",), "airlines"),
-    "Alaska Airlines": (("alaska airlines",), "airlines"),
-    "Morton's The Steakhouse": (("morton's", "mortons", "morton’s"), "restaurants"),
-    "Starbucks": (("starbucks",), "restaurants"),
-    "Chick-fil-A": (("chick-fil-a",), "restaurants"),
-    "Domino's": (("domino's", "dominos"), "restaurants"),
-    "Pret A Manger": (("pret a manger", "pret"), "restaurants"),
-    "McDonald's": (("mcdonald's", "mcdonalds"), "restaurants"),
-    "FedEx": (("fedex", "federal express"), "b2b"),
-    "UPS": (("ups",), "b2b"),
-    "United States Postal Service": (
-        ("usps", "united states postal service", "postal service"),
-        "public-services",
-    ),
-    "Comcast": (("comcast", "xfinity"), "telecom"),
-    "T-Mobile": (("t-mobile",), "telecom"),
-    "Verizon": (("verizon",), "telecom"),
-    "AT&T": (("at&t",), "telecom"),
-    "O2": (("o2",), "telecom"),
-    "USAA": (("usaa",), "insurance"),
-    "Allstate": (("allstate",), "insurance"),
-    "Lexus": (("lexus",), "automotive"),
-    "Tesla": (("tesla",), "automotive"),
-    "Saturn": (("saturn",), "automotive"),
-    "Mayo Clinic": (("mayo clinic",), "health-care"),
-    "Cleveland Clinic": (("cleveland clinic",), "health-care"),
-    "Zendesk": (("zendesk",), "technology"),
-    "HubSpot": (("hubspot",), "technology"),
-    "Slack": (("slack technologies",), "technology"),
-}
-
-# Words that end a company name ("B. Dalton Bookstore", "Acme Airlines").
-CORPORATE_SUFFIXES = frozenset(
-    [
-        "inc",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "ltd",
-        "llc",
-        "plc",
-        "group",
-        "airlines",
-        "airways",
-        "air",
-        "bank",
-        "bookstore",
-        "books",
-        "store",
-        "stores",
-        "shop",
-        "market",
-        "supermarket",
-        "steakhouse",
-        "restaurant",
-        "cafe",
-        "coffee",
-        "hotel",
-        "hotels",
-        "resort",
-        "resorts",
-        "inn",
-        "insurance",
-        "clinic",
-        "hospital",
-        "motors",
-        "telecom",
-        "energy",
-        "foods",
-        "pharmacy",
-        "bakery",
-        "outfitters",
-    ]
+_NAME = re.compile(
+    r"(?:[A-Z](?:\.|[\w'’&-]*))(?:\s+(?:&\s+|of\s+|de\s+|by\s+)?(?:[A-Z0-9](?:\.|[\w'’&-]*)))*"
 )
-
-# Roles that, right after a name, make it an employer ("a Nordstrom employee").
-EMPLOYER_NOUNS = frozenset(
-    [
-        "employee",
-        "employees",
-        "representative",
-        "rep",
-        "staff",
-        "agent",
-        "agents",
-        "associate",
-        "team",
-        "store",
-        "stores",
-        "support",
-        "manager",
-        "clerk",
-        "driver",
-        "pilot",
-        "crew",
-        "customer",
-        "customers",
-    ]
-)
-
-# Capitalised words that are not company names even when capitalised.
-NOT_NAMES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "but",
-        "or",
-        "so",
-        "if",
-        "when",
-        "while",
-        "after",
-        "afterward",
-        "afterwards",
-        "before",
-        "then",
-        "there",
-        "here",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "i",
-        "i'm",
-        "i've",
-        "i'd",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "my",
-        "me",
-        "him",
-        "them",
-        "us",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "first",
-        "last",
-        "next",
-        "every",
-        "each",
-        "some",
-        "many",
-        "most",
-        "all",
-        "no",
-        "not",
-        "yes",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "into",
-        "about",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "ceo",
-        "vip",
-        "faq",
-        "usa",
-        "uk",
-        "us",
-        "eu",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "recently",
-        "apparently",
-        "however",
-        "also",
-        "of",
-        "course",
-        "long",
-        "story",
-        "short",
-        "being",
-        "for",
-        "whatever",
-        "great",
-        "customer",
-        "service",
-        "internet",
-        "ok",
-        "okay",
-        "christmas",
-        "thanksgiving",
-        "god",
-    ]
-)
-
-# Ordinary providers people name without a brand ("my dentist") -> industry.
-PROVIDERS: dict[str, str] = {
-    "dentist": "health-care",
-    "doctor": "health-care",
-    "vet": "health-care",
-    "veterinarian": "health-care",
-    "pharmacist": "health-care",
-    "pharmacy": "health-care",
-    "hospital": "health-care",
-    "plumber": "other",
-    "electrician": "other",
-    "mechanic": "automotive",
-    "garage": "automotive",
-    "bank": "banking",
-    "insurer": "insurance",
-    "landlord": "other",
-    "hotel": "hotels",
-    "airline": "airlines",
-    "restaurant": "restaurants",
-    "cafe": "restaurants",
-    "bakery": "restaurants",
-    "florist": "retail",
-    "bookstore": "retail",
-    "grocer": "retail",
-    "hairdresser": "other",
-    "barber": "other",
-}
-
-_DOMAIN = re.compile(r"\b([A-Za-z][A-Za-z0-9-]+)\.(?:com|net|org|co\.uk|io)\b")
-_NAME = re.compile(r"(?:[A-Z](?:\.|[\w'’&-]*))(?:\s+(?:&\s+|of\s+)?(?:[A-Z](?:\.|[\w'’&-]*)))*")
-_PROVIDER = re.compile(r"\b(?:my|our|the|a|local)\s+(?:local\s+)?(" + "|".join(PROVIDERS) + r")\b")
 
 
 @dataclass(frozen=True)
 class CompanyGuess:
-    """The company a story is about, and whether that is a guess."""
+    """The company a story is about, and whether that is a guess (no evidence found)."""
 
     name: str
     industry: str | None = None
@@ -329,131 +42,316 @@ class CompanyGuess:
     note: str | None = None
 
 
-def _gazetteer_hits(text: str) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    aliases: tuple[str, ...]
+    industry: str | None
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def _words(key: str) -> frozenset[str]:
+    return frozenset(str(word).casefold() for word in _data()[key])
+
+
+@cache
+def gazetteer() -> tuple[_Entry, ...]:
+    """The known companies: the data file's, then the packaged library's own."""
+    from corpus.loader import load_corpus
+    from corpus.settings import PACKAGED_LEGENDS
+
+    entries = [
+        _Entry(item["name"], tuple(item["aliases"]), item.get("industry"))
+        for item in _data()["gazetteer"]
+    ]
+    known = {company_key(entry.name) for entry in entries}
+    for item in load_corpus([PACKAGED_LEGENDS]).legends:
+        name = re.sub(r"\s*\([^)]*\)", "", item.legend.company).strip()
+        key = company_key(name)
+        # Descriptions ("Independent dental practice") are not names to look for.
+        if (
+            not key
+            or key in known
+            or not all(w[:1].isupper() or w.islower() and len(w) <= 3 for w in name.split())
+        ):
+            continue
+        known.add(key)
+        aliases = {name.casefold(), re.sub(r"^the\s+", "", name.casefold())}
+        entries.append(_Entry(name, tuple(sorted(aliases)), item.legend.industry))
+    return tuple(entries)
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words the curated library writes in lower case: ordinary words, not names."""
+    from corpus.loader import load_corpus
+    from corpus.settings import PACKAGED_LEGENDS
+
+    out: set[str] = set()
+    for item in load_corpus([PACKAGED_LEGENDS]).legends:
+        legend = item.legend
+        text = " ".join([legend.retelling, legend.situation, legend.action, legend.outcome])
+        out.update(re.findall(r"(?<![\w.])[a-z][a-z'-]+", text))
+    return frozenset(out)
+
+
+def known_industry(name: str) -> str | None:
+    """The industry the gazetteer gives ``name``, if it knows it."""
+    key = company_key(name)
+    for entry in gazetteer():
+        if company_key(entry.name) == key:
+            return entry.industry
+    return None
+
+
+@cache
+def _alias_patterns() -> tuple[tuple[re.Pattern, str, bool], ...]:
+    out = []
+    for entry in gazetteer():
+        for alias in entry.aliases:
+            alias = alias.casefold().replace("’", "'")
+            pattern = re.compile(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])")
+            out.append((pattern, entry.name, alias.replace(" ", "").isalpha()))
+    return tuple(out)
+
+
+def _gazetteer_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, company) for each mention of a known company."""
     lowered = text.casefold().replace("’", "'")
     hits = []
-    for name, (aliases, _industry) in GAZETTEER.items():
-        for alias in aliases:
-            alias = alias.replace("’", "'")
-            pattern = r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])"
-            for match in re.finditer(pattern, lowered):
-                # "apple" is a fruit unless written with a capital letter.
-                if text[match.start()].isupper() or not alias.isalpha():
-                    hits.append((match.start(), name))
+    for pattern, name, letters_only in _alias_patterns():
+        for match in pattern.finditer(lowered):
+            # "apple" is a fruit and "target" a goal unless written with a capital letter.
+            if letters_only and not text[match.start()].isupper():
+                continue
+            hits.append((match.start(), match.end(), name))
     return hits
 
 
-def _clean_name(raw: str) -> str:
+def is_headline(line: str) -> bool:
+    """A title-case line ("He Received A $1 Tip For A Pizza"): most words capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return len(words) >= 5 and sum(1 for w in words if w[0].isupper()) >= 0.7 * len(words)
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.casefold())
+
+
+def _clean(raw: str) -> str:
     raw = raw.strip(" .,'’&-")
-    raw = re.sub(r"['’]s$", "", raw)
-    return raw
+    return re.sub(r"['’]s$", "", raw)
 
 
-def _heuristic_hits(text: str) -> list[tuple[int, str, float]]:
-    """Capitalised names that may be companies, with a confidence weight (0 = just a name)."""
-    hits: list[tuple[int, str, float]] = []
-    for match in _DOMAIN.finditer(text):
-        before = text[max(0, match.start() - 12) : match.start()].casefold()
-        bonus = 0.3 if re.search(r"\b(at|from|with|for)\s+$", before) else 0.0
-        hits.append((match.start(), match.group(0), 2.0 + bonus))
-    for match in _NAME.finditer(text):
-        if re.match(r"\.(?:com|net|org|co\.uk|io)\b", text[match.end() :]):
-            continue  # part of a web domain, counted above
+def _before(text: str, start: int, size: int = 40) -> str:
+    return " " + " ".join(text[max(0, start - size) : start].casefold().split()) + " "
+
+
+def _after(text: str, end: int, size: int = 40) -> str:
+    return " " + " ".join(text[end : end + size].casefold().split())
+
+
+def _ends_with_cue(before: str, cues: frozenset[str]) -> bool:
+    before = re.sub(r"\b(?:the|a|an|its|local|nearby)\s+$", "", before.rstrip() + " ").rstrip()
+    return any(before.endswith(" " + cue) for cue in cues)
+
+
+def _next_words(after: str, count: int = 2) -> list[str]:
+    return re.findall(r"[a-z'’]+", after)[:count]
+
+
+@dataclass
+class _Mention:
+    start: int
+    name: str
+    evidence: bool
+
+
+class _Reader:
+    """Company mentions in one text, with what is known to be a person, place or publisher."""
+
+    def __init__(self, text: str, excluded: Iterable[str] = ()):
+        self.text = text
+        self.excluded = {_compact(name) for name in excluded if _compact(name)}
+        self.places = {_compact(p) for p in _data()["places"]}
+        self.people: set[str] = set()
+        self.mentions: list[_Mention] = []
+        self._read()
+
+    def _is_place(self, name: str, end: int) -> bool:
+        if _compact(name) in self.places:
+            return True
+        # "Leesburg, Virginia", "PALO ALTO, Calif.": a place named with its state.
+        following = self.text[end : end + 20]
+        match = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", following)
+        return bool(match) and _compact(match.group(1)) in self.places
+
+    def _candidate(self, match: re.Match) -> tuple[int, int, str] | None:
         words = match.group(0).split()
-        # Drop leading words that are just capitalised sentence openers.
-        while words and words[0].casefold().strip(".,'’") in NOT_NAMES:
+        not_names = _words("not_names")
+        while words and words[0].casefold().strip(".,'’") in not_names:
             words = words[1:]
         if not words:
-            continue
-        name = _clean_name(" ".join(words))
-        if len(name) < 2 or name.casefold() in NOT_NAMES:
-            continue
+            return None
+        name = _clean(" ".join(words))
+        if len(name) < 2 or name.casefold() in not_names or name.isdigit():
+            return None
         start = match.start() + match.group(0).find(words[0])
-        before = text[max(0, start - 12) : start].casefold()
-        after = text[match.end() : match.end() + 30].casefold()
-        next_word = (re.findall(r"[a-z]+", after) or [""])[0]
-        if re.search(r"\b(by|mr|mrs|ms|dr)\.?\s*$", before):
-            continue  # an author or a person ("by Peter Shankman")
-        if re.search(r"\b(a|an)\s+$", before):
-            continue  # "a Porterhouse": a thing, not a firm
-        weight = 0.0
-        if words[-1].casefold().strip(".,") in CORPORATE_SUFFIXES:
-            weight += 2.0  # as strong as a gazetteer entry: "B. Dalton Bookstore"
-        if next_word in CORPORATE_SUFFIXES or next_word in EMPLOYER_NOUNS:
-            weight += 1.0
-        if re.search(r"\b(at|from|with|for)\s+$", before):
-            weight += 0.3
-        hits.append((start, name, weight))
-    return hits
+        return start, match.end(), name
+
+    def _read(self) -> None:
+        text = self.text
+        suffixes = _words("corporate_suffixes") | _words("legal_suffixes")
+        employer_nouns = _words("employer_nouns")
+        employer_before = _words("employer_before")
+        publisher_before = _words("publisher_before")
+        publisher_after = _words("publisher_after")
+        titles = _words("person_titles")
+        speech = _words("person_verbs")
+        channels = {_compact(c) for c in _data()["channels"]}
+        gazetteer_spans = sorted(_gazetteer_hits(text))
+        for index, (start, end, name) in enumerate(gazetteer_spans):
+            if _ends_with_cue(_before(text, start), publisher_before):
+                continue
+            # "Hilton DoubleTree Midlothian": a parent brand right before its sub-brand
+            # names the sub-brand's owner, not the subject.
+            parent = any(
+                s2 > end and text[end:s2].strip() == "" and n2 != name
+                for s2, _e2, n2 in gazetteer_spans[index + 1 : index + 3]
+            )
+            self.mentions.append(_Mention(start, name, not parent))
+        headlines = [
+            (m.start(), m.end())
+            for m in re.finditer(r"^.*$", text, re.MULTILINE)
+            if is_headline(m.group(0))
+        ]
+        covered = [(s, e) for s, e, _n in gazetteer_spans]
+        for match in _NAME.finditer(text):
+            found = self._candidate(match)
+            if found is None:
+                continue
+            start, end, name = found
+            if any(s <= start < e or start <= s < end for s, e in covered):
+                continue  # a known company, counted above
+            if any(s <= start < e for s, e in headlines):
+                continue  # In A Headline Every Word Is Capitalised, names or not
+            compact = _compact(name)
+            before, after = _before(text, start), _after(text, end)
+            last = name.split()[-1].casefold().strip(".,")
+            has_suffix = last in suffixes and len(name.split()) > 1
+            if compact in self.excluded or compact in channels:
+                continue
+            if (
+                self._is_place(name, end)
+                or re.search(r"\b(?:in|from|to|near)\s+$", before)
+                and (not has_suffix)
+            ):
+                continue
+            if _ends_with_cue(before, publisher_before) or any(
+                after.startswith(" " + cue) for cue in publisher_after
+            ):
+                continue
+            common = len(name.split()) == 1 and name.casefold() in common_words()
+            if common and not _ends_with_cue(before, employer_before):
+                # "Fortunately", "Delivery", "Local": an ordinary word, capitalised; it names
+                # an organisation only where staff work for it ("a lady at Innocent").
+                continue
+            last_is_place = last in _words("place_suffixes") and len(name.split()) > 1
+            if last_is_place and not _ends_with_cue(before, employer_before):
+                continue  # "Vancouver International Airport" as a destination is a place
+            # Words right after the name describe it only when nothing stands between
+            # ("a Hy-Vee grocery store", not "Owen, the employees at ...").
+            next_words = _next_words(after) if re.match(r"\s+[a-z]", after[:3]) else []
+            if not has_suffix and (
+                before.rstrip().rsplit(" ", 1)[-1].strip(".") in titles
+                or (next_words and next_words[0] in speech)
+                or re.match(r"\s*,\s+(?:a|an|the)\s+[a-z]+\s*(?:,|who|said)", after)
+            ):
+                self.people.add(compact)
+                continue
+            # A web domain is a company only when staff work for it ("the job at Phone.com").
+            is_domain = re.search(r"\.(?:com|net|org|co|io)$", name.casefold())
+            if is_domain and not _ends_with_cue(before, employer_before):
+                continue
+            evidence = (
+                has_suffix
+                or _ends_with_cue(before, employer_before)
+                or bool(next_words and next_words[0] in employer_nouns | suffixes)
+                or (
+                    len(next_words) > 1
+                    and next_words[0] not in _words("not_names")
+                    and next_words[1] in employer_nouns
+                )
+            )
+            self.mentions.append(_Mention(start, name, evidence))
+        self.mentions = [
+            m for m in self.mentions if _compact(m.name) not in self.people or m.evidence
+        ]
+
+    def scores(self) -> tuple[dict[str, float], dict[str, int]]:
+        """Company -> evidence score (only names with evidence), and first mention."""
+        names = [m.name for m in self.mentions]
+        scores: dict[str, float] = {}
+        first: dict[str, int] = {}
+        evidenced: set[str] = set()
+        for mention in self.mentions:
+            name = _canonical(mention.name, names)
+            weight = EVIDENCE_WEIGHT if mention.evidence else MENTION_WEIGHT
+            scores[name] = scores.get(name, 0.0) + weight
+            first[name] = min(mention.start, first.get(name, mention.start))
+            if mention.evidence:
+                evidenced.add(name)
+        return {n: s for n, s in scores.items() if n in evidenced}, first
 
 
-def _aggregate(text: str) -> tuple[dict[str, float], dict[str, int]]:
-    """Company name -> evidence score, and where each was first mentioned."""
-    scores: dict[str, float] = {}
-    first_seen: dict[str, int] = {}
-    for position, name in _gazetteer_hits(text):
-        scores[name] = scores.get(name, 0.0) + 2.0
-        first_seen[name] = min(position, first_seen.get(name, position))
-    heuristic = [
-        hit
-        for hit in _heuristic_hits(text)
-        if not any(_key(hit[1]) in _gazetteer_keys(known) for known in scores)
-    ]
-    names = [name for _pos, name, _w in heuristic]
-    for position, name, weight in heuristic:
-        canonical = _canonical(name, names)
-        repeat = 0.5 if canonical in scores else 0.0
-        scores[canonical] = scores.get(canonical, 0.0) + weight + repeat
-        first_seen[canonical] = min(position, first_seen.get(canonical, position))
-    return {n: s for n, s in scores.items() if s >= 1.0}, first_seen
+def _canonical(name: str, all_names: list[str]) -> str:
+    # "Holiday Inn Express and Suites" and "Holiday Inn Express": the shortest form others
+    # extend; a known company's own spelling wins.
+    key = company_key(name)
+    if not key:
+        return name
+    shorter = [n for n in all_names if company_key(n) and key.startswith(company_key(n))]
+    return min(shorter, key=len) if shorter else name
 
 
-def detect_company(text: str) -> CompanyGuess:
-    """The most likely company in ``text`` (most evidence, earliest mention on a tie)."""
-    scores, first_seen = _aggregate(text)
+def detect_company(text: str, excluded: Iterable[str] = ()) -> CompanyGuess:
+    """The organisation ``text`` is about (most evidence, then earliest), or Unknown company.
+
+    ``excluded`` names the page's publisher and web domain: never the company.
+    """
+    scores, first = _Reader(text, excluded).scores()
     if scores:
-        # The earliest mention breaks ties: articles introduce their subject first.
-        best = max(scores, key=lambda n: (scores[n], -first_seen[n]))
-        industry = GAZETTEER[best][1] if best in GAZETTEER else None
-        return CompanyGuess(best, industry)
-    provider = _PROVIDER.search(text.casefold())
-    if provider:
-        noun = provider.group(1)
-        return CompanyGuess(
-            f"Unnamed {noun}",
-            PROVIDERS[noun],
-            guessed=True,
-            note=f"the text names no company; 'Unnamed {noun}' is a guess from the text",
-        )
+        best = max(scores, key=lambda n: (scores[n], -first[n]))
+        return CompanyGuess(best, known_industry(best))
     return CompanyGuess(
         UNKNOWN_COMPANY, None, guessed=True, note="the text names no company we could detect"
     )
 
 
-def _key(name: str) -> str:
-    name = re.sub(r"\.(com|net|org|co\.uk|io)$", "", name.casefold())
-    return re.sub(r"[^a-z0-9&]+", " ", name).strip()
-
-
-def _gazetteer_keys(name: str) -> set[str]:
-    aliases = GAZETTEER.get(name, ((), ""))[0]
-    return {_key(alias) for alias in aliases} | {_key(name)}
-
-
-def _canonical(name: str, all_names: list[str]) -> str:
-    # "B. Dalton Bookstore" and "B. Dalton": keep the shortest form the others extend.
-    key = _key(name)
-    shorter = [n for n in all_names if key.startswith(_key(n)) and _key(n)]
-    return min(shorter, key=len) if shorter else name
+def companies_in(text: str, excluded: Iterable[str] = ()) -> list[str]:
+    """Every company ``text`` gives evidence for, in order of first mention."""
+    scores, first = _Reader(text, excluded).scores()
+    return sorted(scores, key=lambda n: first[n])
 
 
 def mentions_company(text: str, company: str) -> bool:
-    """Whether ``text`` mentions ``company`` (by name or a known alias)."""
-    lowered = " " + _key(text) + " "
-    return any(f" {key} " in lowered for key in _gazetteer_keys(company) if key)
+    """Whether ``text`` mentions ``company`` by name or by a known alias."""
+    if is_unknown_company(company):
+        return False
+    lowered = " " + company_key(text) + " "
+    keys = {company_key(company)}
+    for entry in gazetteer():
+        if company_key(entry.name) == keys.copy().pop():
+            keys |= {company_key(alias) for alias in entry.aliases}
+    return any(key and f" {key} " in lowered for key in keys)
 
 
-def companies_in(text: str) -> list[str]:
-    """Every company ``text`` gives evidence for, in order of first mention."""
-    scores, first_seen = _aggregate(text)
-    return sorted(scores, key=lambda n: first_seen[n])
+@cache
+def provider_nouns() -> dict[str, str]:
+    """Ordinary providers people name without a brand ('my dentist') -> their industry."""
+    return dict(_data()["providers"])

@@ -1,12 +1,13 @@
-"""Ingest a user's files into the user corpus: read, split, deduplicate, write.
+"""Ingest a user's files into the user corpus: read, split, deduplicate, label, write.
 
 For each input file: read it (:mod:`readers`), find its stories (:mod:`splitter`,
 or the rows of a batch), and for each story either merge it as an extra source
-into the legend that already tells it (same company and similar text, see
-:mod:`corpus.similarity`), report it unchanged (that legend already cites this
-very file), or build a new legend (:mod:`builder`). All legend files of one
-input are written (atomically) before the next input is read. Indexing is the
-caller's job: this layer must not import ``index/``.
+into the legend that already tells it (the same named company and a high similarity
+on the story itself, see :mod:`corpus.similarity`), or build a new legend
+(:mod:`builder`, labelled by :mod:`labels`). A file whose exact content a legend
+already cites changes nothing (re-ingesting is idempotent). All legend files of
+one input are written (atomically, under the corpus lock) before the next input is
+read. Indexing is the caller's job: this layer must not import ``index/``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from corpus.ingest.builder import Candidate, build_legend
-from corpus.ingest.company import GAZETTEER, CompanyGuess, detect_company
+from corpus.ingest.builder import Candidate, build_legend, story_text
+from corpus.ingest.company import CompanyGuess, detect_company, known_industry
 from corpus.ingest.injection import is_instruction
+from corpus.ingest.labels import LabelModel, label_model, packaged
 from corpus.ingest.readers import Document, IngestError, Row, read_document
-from corpus.ingest.splitter import past_verbs, split_stories
+from corpus.ingest.splitter import names_provider, past_verbs, split_stories
 from corpus.ingest.writer import corpus_lock, write_legend
 from corpus.loader import load_corpus
 from corpus.schema import INGESTED_WORDS, Legend, Source
@@ -30,11 +32,12 @@ from corpus.similarity import (
     SimilarityModel,
     company_relation,
     content_words,
-    is_duplicate,
+    is_same_story,
     legend_words,
 )
 
 PUBLISHER = "Ingested file"
+MIN_TRAINING = 30  # curated legends needed to learn labels from the configured library
 
 
 @dataclass
@@ -124,33 +127,42 @@ class _Corpus:
         }
         # Ids of legends whose files are broken still count as taken.
         self.taken = set(self.entries) | {p.path.stem for p in loaded.problems}
+        self._labels: LabelModel | None = None
+
+    @property
+    def labels(self) -> LabelModel:
+        """The label model over the curated legends (fitted once per library fingerprint)."""
+        if self._labels is None:
+            curated = [e.legend for e in self.entries.values() if e.legend.origin == "curated"]
+            # A library too small to learn from (an empty test library, a handful of
+            # legends) borrows the packaged library's labels instead.
+            self._labels = label_model(curated if len(curated) >= MIN_TRAINING else packaged())
+        return self._labels
 
     def put(self, legend: Legend) -> None:
         self.entries[legend.id] = _Entry(legend, legend_words(legend))
         self.taken.add(legend.id)
 
-    def find_same_story(
-        self, text: str, company: str, checksum: str | None = None
-    ) -> Legend | None:
-        """The legend telling the same story as ``text``, if any.
+    def citing(self, checksum: str) -> list[str]:
+        """Ids of the legends that already cite the file with this exact content."""
+        return [
+            legend_id
+            for legend_id, entry in self.entries.items()
+            if any(source.checksum == checksum for source in entry.legend.sources)
+        ]
 
-        Among the legends similar enough, one that already cites the file with
-        ``checksum`` wins (so re-ingesting reports it unchanged); else the most similar.
-        """
+    def find_same_story(self, text: str, company: str) -> Legend | None:
+        """The legend of the same named company telling the same story as ``text``, if any."""
         words = content_words(text, exclude=[company])
-        model = SimilarityModel([e.words for e in self.entries.values()] + [words])
-        matches: list[tuple[float, Legend]] = []
-        for entry in self.entries.values():
-            relation = company_relation(company, entry.legend.company)
-            score = model.score(words, entry.words)
-            if is_duplicate(score, relation):
-                matches.append((score, entry.legend))
-        if not matches:
+        same_company = [
+            e for e in self.entries.values() if company_relation(company, e.legend.company)
+        ]
+        if not same_company:
             return None
-        for _score, legend in matches:
-            if checksum and any(s.checksum == checksum for s in legend.sources):
-                return legend
-        return max(matches, key=lambda match: match[0])[1]
+        model = SimilarityModel([e.words for e in self.entries.values()] + [words])
+        scored = [(model.score(words, e.words), e.legend) for e in same_company]
+        score, legend = max(scored, key=lambda pair: pair[0])
+        return legend if is_same_story(score, True) else None
 
 
 def ingest_paths(paths: Iterable[Path], settings: Settings | None = None) -> IngestReport:
@@ -174,6 +186,11 @@ def _ingest_locked(paths: Iterable[Path], settings: Settings) -> IngestReport:
             document = read_document(Path(path))
         except IngestError as error:
             file_report.errors.append(str(error))
+            continue
+        already = corpus.citing(document.checksum)
+        if already:
+            # This very content is in the corpus already: re-ingesting changes nothing.
+            file_report.unchanged.extend(already)
             continue
         pending: dict[str, Legend] = {}
         _ingest_document(document, corpus, pending, file_report)
@@ -199,8 +216,11 @@ def _ingest_document(
     except IngestError as error:
         report.errors.append(str(error))
         return
-    for candidate in candidates:
-        _ingest_candidate(candidate, corpus, pending, report)
+    told = [" ".join(story_text(candidate)[1]) or candidate.text for candidate in candidates]
+    labels = corpus.labels.label(told)
+    single = len(candidates) == 1
+    for candidate, text, label in zip(candidates, told, labels, strict=True):
+        _ingest_candidate(candidate, text, label, single, corpus, pending, report)
 
 
 def _source(document: Document, row: Row | None = None) -> Source:
@@ -212,7 +232,7 @@ def _source(document: Document, row: Row | None = None) -> Source:
         title = document.path.name
     return Source(
         title=title[:200],
-        publisher=PUBLISHER,
+        publisher=(document.publisher or PUBLISHER)[:200],
         url=url if url and url.startswith(("http://", "https://")) else None,
         file=document.path.name,
         checksum=document.checksum,
@@ -220,41 +240,45 @@ def _source(document: Document, row: Row | None = None) -> Source:
     )
 
 
-def _company(name: str | None, text: str) -> CompanyGuess:
+def _company(name: str | None, text: str, excluded: list[str]) -> CompanyGuess:
     if not name:
-        return detect_company(text)
-    industry = GAZETTEER[name][1] if name in GAZETTEER else None
-    return CompanyGuess(name, industry)
+        return detect_company(text, excluded)
+    return CompanyGuess(name, known_industry(name))
 
 
 def _candidates(document: Document) -> list[Candidate]:
+    excluded = document.not_companies
     if document.is_batch:
         return [
             Candidate(
                 text=row.text,
-                company=_company(row.company, row.text),
+                company=_company(row.company, row.text, excluded),
                 source=_source(document, row),
                 title=row.title,
                 themes=row.themes,
                 industry=row.industry,
                 line=row.line,
+                excluded=excluded,
             )
             for row in document.rows
         ]
     hints = document.hints
-    stories = split_stories(document.text)
+    stories = split_stories(document.text, excluded)
     if not stories:
         # A short file holding one story of the user's own (perhaps naming no company)
         # is taken whole, as long as it reads as a narrative.
         words = len(document.text.split())
-        if INGESTED_WORDS[0] <= words <= INGESTED_WORDS[1] and len(past_verbs(document.text)) >= 2:
+        if INGESTED_WORDS[0] <= words <= INGESTED_WORDS[1] and (
+            len(past_verbs(document.text)) >= 2 or names_provider(document.text)
+        ):
             return [
                 Candidate(
                     text=document.text,
-                    company=_company(hints.company if hints else None, document.text),
+                    company=_company(hints.company if hints else None, document.text, excluded),
                     source=_source(document),
                     title=hints.title if hints else None,
                     themes=hints.themes if hints else [],
+                    excluded=excluded,
                 )
             ]
         raise IngestError(
@@ -264,13 +288,21 @@ def _candidates(document: Document) -> list[Candidate]:
     # Front-matter hints (company, title, themes) describe the file's one story; they
     # cannot be pinned on any one story of a file that holds several.
     single = hints if hints and len(stories) == 1 else None
+    if len(stories) == 1 and stories[0].company.guessed:
+        # The article's one story is about the organisation the article names, even when
+        # the name stands in a paragraph the splitter left out ("Cohen flies for X Air.").
+        stories[0].company = detect_company(document.text, excluded)
     return [
         Candidate(
             text=story.text,
-            company=_company(single.company, story.text) if single else story.company,
+            company=_company(single.company, story.text, excluded)
+            if single and single.company
+            else story.company,
             source=_source(document),
             title=single.title if single else None,
             themes=single.themes if single else [],
+            heading=story.heading,
+            excluded=excluded,
         )
         for story in stories
     ]
@@ -293,11 +325,14 @@ def _with_source(legend: Legend, source: Source) -> Legend | None:
 
 def _ingest_candidate(
     candidate: Candidate,
+    text: str,
+    labels,
+    single: bool,
     corpus: _Corpus,
     pending: dict[str, Legend],
     report: FileReport,
 ) -> None:
-    same = corpus.find_same_story(candidate.text, candidate.company.name, candidate.source.checksum)
+    same = corpus.find_same_story(text, candidate.company.name)
     if same is not None:
         updated = _with_source(same, candidate.source)
         if updated is None:
@@ -309,7 +344,7 @@ def _ingest_candidate(
             _note(report.merged, same.id)
         return
     try:
-        legend = build_legend(candidate, corpus.taken)
+        legend = build_legend(candidate, labels, corpus.taken, single)
     except IngestError as error:
         report.errors.append(_row_prefix(candidate) + str(error))
         return

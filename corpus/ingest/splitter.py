@@ -21,202 +21,52 @@ splitter works in three passes, none of which knows any particular article:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from corpus.ingest.company import (
     UNKNOWN_COMPANY,
     CompanyGuess,
     companies_in,
     detect_company,
+    is_headline,
     mentions_company,
+    provider_nouns,
 )
-from corpus.similarity import companies_match
+from corpus.text import companies_match
+from corpus.text import sentences as _text_sentences
 
-STORY_THRESHOLD = 4.0
-MIN_STORY_WORDS = 25
+RULES_FILE = Path(__file__).with_name("splitter.yaml")
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪●◦‣+]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 # A rule line (---, ***, ___): a Markdown thematic break or a YAML front-matter fence.
 _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _TERMINAL = re.compile(r"[.!?:;…\"”’)]\s*$")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "vs",
-        "no",
-        "inc",
-        "co",
-        "corp",
-        "ltd",
-        "e.g",
-        "i.e",
-        "etc",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "gov",
-        "u.s",
-    ]
-)
 
-IRREGULAR_PAST = frozenset(
-    [
-        "was",
-        "were",
-        "had",
-        "did",
-        "got",
-        "gave",
-        "took",
-        "sent",
-        "made",
-        "found",
-        "left",
-        "went",
-        "came",
-        "told",
-        "said",
-        "spent",
-        "bought",
-        "lost",
-        "paid",
-        "brought",
-        "held",
-        "kept",
-        "met",
-        "ran",
-        "saw",
-        "thought",
-        "knew",
-        "wrote",
-        "sold",
-        "began",
-        "became",
-        "felt",
-        "heard",
-        "sat",
-        "stood",
-        "drove",
-        "flew",
-        "fell",
-        "won",
-        "wore",
-        "tore",
-        "hung",
-        "rang",
-        "sang",
-        "led",
-        "lent",
-        "meant",
-        "put",
-        "read",
-        "shut",
-        "split",
-        "understood",
-        "forgot",
-        "caught",
-        "taught",
-        "fought",
-        "sought",
-        "grew",
-        "threw",
-        "drew",
-        "hid",
-        "chose",
-        "broke",
-        "spoke",
-        "woke",
-        "rode",
-        "gotten",
-        "wasn't",
-        "weren't",
-        "didn't",
-        "hadn't",
-        "couldn't",
-    ]
-)
-# -ed words that are usually adjectives or not verbs at all.
-NOT_PAST = frozenset(
-    [
-        "need",
-        "needed",
-        "related",
-        "unrelated",
-        "based",
-        "indeed",
-        "speed",
-        "feed",
-        "seed",
-        "red",
-        "bed",
-        "shed",
-        "hundred",
-        "united",
-        "limited",
-        "detailed",
-        "advanced",
-        "interested",
-        "excited",
-        "dedicated",
-        "experienced",
-        "skilled",
-        "valued",
-        "equipped",
-        "personalized",
-        "personalised",
-        "established",
-        "required",
-        "marked",
-        "centered",
-        "centred",
-        "tired",
-        "talented",
-        "beloved",
-        "sacred",
-        "naked",
-        "wicked",
-        "rugged",
-        "ragged",
-        "crooked",
-        "wretched",
-    ]
-)
 
-ACTOR = re.compile(
-    r"\b(?:(?:a|an|the|one|this|that|our|their|her|his|my|every)\s+customer(?!\s+(?:service|"
-    r"experience|support|feedback|loyalty|satisfaction|interactions?|journey|effort|skills))"
-    r"|customers\b(?!\s+(?:service|experience))"
-    r"|employees?|staff|representatives?|reps?|agents?|associates?|clerks?|managers?|pilots?|"
-    r"drivers?|guests?|passengers?|shoppers?|clients?|patients?|team|woman|man|mother|mom|"
-    r"daughter|father|dad|son|family|grandfather|grandmother|sister|brother|wife|husband|"
-    r"child|boy|girl|dentist|doctor|nurse|waiter|waitress|barista|I|my|he|she)\b",
-    flags=re.IGNORECASE,
-)
-
-BOILERPLATE = re.compile(
-    r"leave a (comment|reply)|share (this|it) (post|on)|share this|email this|copyright|©|"
-    r"all rights reserved|filed under|tagged with|skip to|subscribe|sign up|newsletter|"
-    r"related posts|read more|click here|posted (in|by|on)|comments? below|"
-    r"email address will not be published|required fields|privacy policy|terms of (use|service)|"
-    r"cookies?\b|follow us|no comments",
-    flags=re.IGNORECASE,
-)
-BIO = re.compile(
-    r"^[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+ (?:is|has been|was) (?:a|an|the)\b.*\b(?:author|"
-    r"writer|editor|speaker|expert|consultant|founder|manager|journalist|blogger|columnist|"
-    r"coach|trainer|professor)\b"
-)
-STORY_INTRO = re.compile(
-    r"\b(?:tale|story|stories|example|case|anecdote|legend)\b(?:\W+\w+){0,4}\W*$", re.IGNORECASE
-)
+@cache
+def _rules() -> dict:
+    raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    flags = re.IGNORECASE
+    return {
+        **raw,
+        "irregular_past": frozenset(raw["irregular_past"]),
+        "not_past": frozenset(raw["not_past"]),
+        "actor": re.compile(raw["actor"], flags),
+        "boilerplate": re.compile(raw["boilerplate"], flags),
+        "bio": re.compile(raw["bio"]),
+        "story_intro": re.compile(raw["story_intro"], flags),
+        "strong_introduction": re.compile(raw["strong_introduction"]),
+        "provider": re.compile(
+            r"\b(?:my|our|the|a|local)\s+(?:local\s+)?(?:" + "|".join(provider_nouns()) + r")\b",
+            flags,
+        ),
+    }
 
 
 @dataclass
@@ -236,6 +86,7 @@ class Segment:
     list_id: int | None = None
     # The company the segment is about so far (first one named), to spot a switch.
     company_hint: str | None = None
+    heading: str | None = None  # the heading the segment stands under, if any
 
     @property
     def text(self) -> str:
@@ -250,6 +101,7 @@ class StoryCandidate:
     company: CompanyGuess
     score: float
     reasons: list[str] = field(default_factory=list)
+    heading: str | None = None  # the article's heading over this story, if any
 
     @property
     def words(self) -> int:
@@ -291,7 +143,7 @@ def to_blocks(text: str) -> list[Block]:
             open_block.text += " " + line
             continue
         words = len(line.split())
-        if words <= 10 and not _TERMINAL.search(line):
+        if (words <= 10 or is_headline(line)) and not _TERMINAL.search(line):
             blocks.append(Block("heading", line))
             open_block = None
             continue
@@ -301,23 +153,8 @@ def to_blocks(text: str) -> list[Block]:
 
 
 def sentences(text: str) -> list[str]:
-    """Split ``text`` into sentences, keeping initials ("B. Dalton") and abbreviations."""
-    parts = re.split(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])", text.strip())
-    # re.split with a group returns [text, closer, text, closer, ...]; glue closers back.
-    pieces: list[str] = []
-    for index in range(0, len(parts), 2):
-        chunk = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
-        pieces.append(chunk)
-    out: list[str] = []
-    for piece in pieces:
-        if out:
-            last_word = out[-1].rstrip('"”’)').rsplit(None, 1)[-1]
-            stem = last_word.rstrip(".").casefold()
-            if (len(stem) == 1 and stem.isalpha()) or stem in _ABBREVIATIONS:
-                out[-1] = f"{out[-1]} {piece}"
-                continue
-        out.append(piece.strip())
-    return [s for s in out if s]
+    """Split ``text`` into sentences (pysbd, via :mod:`corpus.text`)."""
+    return _text_sentences(text)
 
 
 # -- features -------------------------------------------------------------------------
@@ -329,13 +166,18 @@ def past_verbs(text: str) -> set[str]:
     for word in re.findall(r"[A-Za-z’']+", text):
         lower = word.casefold().replace("’", "'")
         if (
-            lower in IRREGULAR_PAST
+            lower in _rules()["irregular_past"]
             or lower.endswith("ed")
             and len(lower) > 4
-            and lower not in NOT_PAST
+            and lower not in _rules()["not_past"]
         ):
             found.add(lower)
     return found
+
+
+def names_provider(text: str) -> bool:
+    """Whether ``text`` names an ordinary provider without a brand ('my dentist')."""
+    return bool(_rules()["provider"].search(text))
 
 
 def is_question(sentence: str) -> bool:
@@ -343,7 +185,7 @@ def is_question(sentence: str) -> bool:
 
 
 def is_boilerplate(sentence: str) -> bool:
-    return bool(BOILERPLATE.search(sentence))
+    return bool(_rules()["boilerplate"].search(sentence))
 
 
 def _strong_introduction(sentence: str, company: str) -> bool:
@@ -354,13 +196,9 @@ def _strong_introduction(sentence: str, company: str) -> bool:
         if position < 0:
             continue
         after = lowered[position + len(alias) : position + len(alias) + 25]
-        if re.match(
-            r"(?:['’]s|\.com)?\s+(?:\w+\s+)?(?:employee|representative|rep|staff|"
-            r"agent|associate|store|clerk|manager|pilot|crew)",
-            after,
-        ):
+        if _rules()["strong_introduction"].match(after):
             return True
-        if STORY_INTRO.search(sentence[:position]):
+        if _rules()["story_intro"].search(sentence[:position]):
             return True
     return False
 
@@ -372,9 +210,11 @@ def to_segments(blocks: list[Block]) -> list[Segment]:
     """Group sentences into candidate stories (see the module docstring)."""
     segments: list[Segment] = []
     current: Segment | None = None
+    heading: str | None = None
     for block in blocks:
         if block.kind == "heading":
             current = None
+            heading = block.text or None
             continue
         if block.kind == "bullet":
             current = None
@@ -397,7 +237,8 @@ def to_segments(blocks: list[Block]) -> list[Segment]:
             elif current is not None and other and not names_hint and hint:
                 starts_new = _strong_introduction(sentence, other[0])
             if starts_new:
-                current = Segment([], None, named[0] if named else None)
+                current = Segment([], None, named[0] if named else None, heading)
+                heading = None  # a heading names the first story under it, not the next
                 segments.append(current)
             elif current is not None and current.company_hint is None and named:
                 current.company_hint = named[0]
@@ -444,10 +285,10 @@ def score_story(text: str, company: CompanyGuess) -> tuple[float, list[str]]:
     if not company.guessed:
         score += 1.5
         reasons.append(f"names {company.name}")
-    elif company.name != "Unknown company":
+    elif names_provider(text):
         score += 1.0
-        reasons.append(f"names a provider ({company.name})")
-    has_actor = bool(ACTOR.search(text))
+        reasons.append("names a provider (my dentist, the bank)")
+    has_actor = bool(_rules()["actor"].search(text))
     if has_actor:
         score += 1.0
         reasons.append("has a customer or employee")
@@ -472,32 +313,36 @@ def score_story(text: str, company: CompanyGuess) -> tuple[float, list[str]]:
     if any(is_boilerplate(s) for s in sentences(text)):
         score -= 5.0
         reasons.append("boilerplate")
-    if BIO.search(text):
+    if _rules()["bio"].search(text):
         score -= 5.0
         reasons.append("author bio")
     return score, reasons
 
 
-def split_stories(text: str) -> list[StoryCandidate]:
-    """The customer-service stories in ``text``, in document order."""
+def split_stories(text: str, excluded: Iterable[str] = ()) -> list[StoryCandidate]:
+    """The customer-service stories in ``text``, in document order.
+
+    ``excluded`` names the page's publisher and web domain, never a story's company.
+    """
+    excluded = list(excluded)
     segments = to_segments(to_blocks(text))
     scored: list[tuple[Segment, StoryCandidate | None]] = []
     for segment in segments:
-        company = detect_company(segment.text)
+        company = detect_company(segment.text, excluded)
         kept = _trim(segment, None if company.guessed else company.name)
         if not kept:
             scored.append((segment, None))
             continue
         body = " ".join(kept)
-        company = detect_company(body)
+        company = detect_company(body, excluded)
         score, reasons = score_story(body, company)
-        candidate = StoryCandidate(body, company, score, reasons)
+        candidate = StoryCandidate(body, company, score, reasons, segment.heading)
         # A story is about someone's service: with no company or provider at all, a
         # segment is commentary (a single-story file has its own fallback in the service).
         story = (
-            score >= STORY_THRESHOLD
-            and candidate.words >= MIN_STORY_WORDS
-            and company.name != UNKNOWN_COMPANY
+            score >= _rules()["story_threshold"]
+            and candidate.words >= _rules()["min_story_words"]
+            and (company.name != UNKNOWN_COMPANY or names_provider(body))
         )
         scored.append((segment, candidate if story else None))
     _drop_non_story_lists(scored)
@@ -537,7 +382,7 @@ def _join_adjacent(scored: list[tuple[Segment, StoryCandidate | None]]) -> list[
         ):
             text = f"{last.text} {candidate.text}"
             out[-1] = StoryCandidate(
-                text, last.company, max(last.score, candidate.score), last.reasons
+                text, last.company, max(last.score, candidate.score), last.reasons, last.heading
             )
         else:
             out.append(candidate)

@@ -90,7 +90,7 @@ def test_company_detection():
     named = detect_company("B. Dalton Bookstore called its competitor, Barnes & Noble.").name
     assert named == "B. Dalton Bookstore"
     guess = detect_company("I called my dentist in the middle of the night.")
-    assert (guess.name, guess.guessed) == ("Unnamed dentist", True)
+    assert (guess.name, guess.guessed) == ("Unknown company", True)
     assert detect_company("We had a lovely day.").name == "Unknown company"
 
 

@@ -62,8 +62,12 @@ def _deciding(submission_id: int, status: str) -> Iterator[submissions.Decision]
         raise ModerationError(str(error)) from None
 
 
-def _credit(legend: Legend, submission: Submission) -> Legend:
-    """Say who shared the story and that a trainer approved it (ingest says 'not reviewed')."""
+def _credit(legend: Legend, submission: Submission, merged: bool = False) -> Legend:
+    """Say who shared the story and that a trainer approved it (ingest says 'not reviewed').
+
+    A story merged into a legend that already told it is credited as that legend's new
+    source; the legend's own note stays.
+    """
     who = submission.name or "a visitor"
     shared = submission.created_at.date().isoformat()
     sources = [
@@ -78,6 +82,8 @@ def _credit(legend: Legend, submission: Submission) -> Legend:
         else source
         for source in legend.sources
     ]
+    if merged:
+        return legend.model_copy(update={"sources": sources})
     note = (
         f"Shared by {who} on {shared} (submission {submission.id}) and approved by a trainer; "
         "a first-hand account, not independently confirmed."
@@ -141,10 +147,9 @@ def _write_legend(
     legend_id = ids[0]
     path = settings.user_corpus_dir / f"{legend_id}.md"
     merged = not report.added
-    if not merged:
-        legend = parse_legend_file(path)
-        if isinstance(legend, Legend):
-            path = write_legend(settings.user_corpus_dir, _credit(legend, submission))
+    legend = parse_legend_file(path) if path.is_file() else None
+    if isinstance(legend, Legend):
+        path = write_legend(settings.user_corpus_dir, _credit(legend, submission, merged))
     return legend_id, path, merged
 
 
