@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
 import yaml
 from pydantic import ValidationError
 
 from corpus.frameworks import principles_by_id
+from corpus.safe_parse import ParseRefused, load_front_matter
 from corpus.schema import Legend
 from corpus.settings import get_settings
 
@@ -68,14 +68,16 @@ def parse_legend_file(path: Path) -> Legend | list[LegendProblem]:
     except OSError as error:
         return [LegendProblem(path, "file", f"cannot be read ({error.strerror})")]
     try:
-        post = frontmatter.loads(text)
+        metadata, body = load_front_matter(text)
+    except ParseRefused as refused:
+        return [LegendProblem(path, "front matter", str(refused))]
     except yaml.YAMLError as error:
         reason = str(error).splitlines()[0] if str(error) else "invalid YAML"
         return [LegendProblem(path, "front matter", f"invalid YAML: {reason}")]
-    if not post.metadata:
+    if not metadata:
         return [LegendProblem(path, "front matter", "missing (the file must start with ---)")]
     try:
-        legend = Legend.model_validate({**post.metadata, "retelling": post.content})
+        legend = Legend.model_validate({**metadata, "retelling": body})
     except ValidationError as error:
         return [
             LegendProblem(path, _field_name(issue["loc"]), _reason(issue))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -76,6 +76,20 @@ PARTIAL_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 RETELLING_WORDS = (80, 160)
 INGESTED_WORDS = (25, 400)
 
+# Length caps (characters), a few times the longest packaged legend's fields: a file with
+# a 700,000-character company is refused by the loader and so by `legends check`.
+MAX_ID = 100
+MAX_NAME = 150  # company
+MAX_TITLE = 300
+MAX_FIELD = 1_500  # situation, action, outcome, try_this
+MAX_ITEM = 500  # one lesson, one discussion question, one principle id
+MAX_NOTE = 2_000
+MAX_RETELLING = 10_000
+MAX_ITEMS = 10  # lessons, principles
+MAX_SOURCES = 100
+MAX_URL = 2_000
+ShortItem = Annotated[str, Field(max_length=MAX_ITEM)]
+
 
 class CleanModel(BaseModel):
     """A model whose text never holds control codes, bidi overrides or invisible characters.
@@ -95,14 +109,14 @@ class Source(CleanModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1)
-    publisher: str = Field(min_length=1)
-    url: str | None = None
-    seed: str | None = None
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    publisher: str = Field(min_length=1, max_length=MAX_TITLE)
+    url: str | None = Field(default=None, max_length=MAX_URL)
+    seed: str | None = Field(default=None, max_length=MAX_TITLE)
     # A local file the story was ingested from (its name only, never a full path).
-    file: str | None = None
+    file: str | None = Field(default=None, max_length=MAX_TITLE)
     # sha256 of that file's bytes, so re-ingesting the same file is recognised.
-    checksum: str | None = None
+    checksum: str | None = Field(default=None, max_length=128)
     date: str | None = None
 
     @field_validator("date", mode="before")
@@ -187,31 +201,31 @@ class Legend(CleanModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
-    title: str = Field(min_length=1)
-    company: str = Field(min_length=1)
+    id: str = Field(max_length=MAX_ID)
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    company: str = Field(min_length=1, max_length=MAX_NAME)
     industry: Industry
     themes: list[Theme] = Field(min_length=1)
-    principles: list[str] = Field(default_factory=list)
+    principles: list[ShortItem] = Field(default_factory=list, max_length=MAX_ITEMS)
     year: int | None = None
-    situation: str = Field(min_length=1)
-    action: str = Field(min_length=1)
-    outcome: str = Field(min_length=1)
-    lessons: list[str] = Field(min_length=1)
-    try_this: str = Field(min_length=1)
+    situation: str = Field(min_length=1, max_length=MAX_FIELD)
+    action: str = Field(min_length=1, max_length=MAX_FIELD)
+    outcome: str = Field(min_length=1, max_length=MAX_FIELD)
+    lessons: list[ShortItem] = Field(min_length=1, max_length=MAX_ITEMS)
+    try_this: str = Field(min_length=1, max_length=MAX_FIELD)
     # Curated teaching material (docs/legend-format.md). Required for curated legends by
     # `legends check`; an ingested story without it gets clearly generic material.
     moves: list[Move] = Field(default_factory=list, max_length=4)
-    discussion: list[str] = Field(default_factory=list, max_length=3)
+    discussion: list[ShortItem] = Field(default_factory=list, max_length=3)
     role_play: RolePlay | None = None
-    sources: list[Source] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1, max_length=MAX_SOURCES)
     status: Status
-    status_note: str | None = None
+    status_note: str | None = Field(default=None, max_length=MAX_NOTE)
     # A staple of service training and books; among equally fitting legends, classics lead.
     classic: bool = False
     # Declared before ``retelling`` so the retelling's length rule can depend on it.
     origin: Origin = "curated"
-    retelling: str = ""
+    retelling: str = Field(default="", max_length=MAX_RETELLING)
 
     @field_validator("id")
     @classmethod
