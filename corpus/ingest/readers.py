@@ -69,6 +69,21 @@ class Document:
     legend: Legend | None = None
     hints: Row | None = None
     date: str | None = None
+    publisher: str | None = None  # the site that published the page, when known
+
+    @property
+    def source_url(self) -> str | None:
+        """The page the document came from (a ``Source:`` line, canonical URL, front matter)."""
+        return self.hints.source_url if self.hints else None
+
+    @property
+    def not_companies(self) -> list[str]:
+        """Names that are the page's publisher or web domain: never a story's company."""
+        names = [self.publisher] if self.publisher else []
+        host = url_host(self.source_url)
+        if host:
+            names += [host, host.split(".")[0]]
+        return names
 
     @property
     def is_batch(self) -> bool:
@@ -110,9 +125,46 @@ def read_document(path: Path) -> Document:
         return _read_jsonl(path, text, checksum)
     if suffix == ".csv":
         return _read_csv(path, text, checksum)
+    text, url = split_source_line(text)
+    hints = Row(text="", source_url=url) if url else None
     return Document(
-        path, checksum, _first_line_title(text, path), text=text, date=_byline_date(text)
+        path,
+        checksum,
+        _first_line_title(text, path),
+        text=text,
+        date=_byline_date(text),
+        hints=hints,
+        publisher=url_host(url),
     )
+
+
+# "Source: https://..." or "URL: https://..." on a line of its own: where the text came from.
+_SOURCE_LINE = re.compile(
+    r"^(?:source|url|link|original|from)[ \t]*:[ \t]*<?(https?://[^\s>]+)>?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def split_source_line(text: str) -> tuple[str, str | None]:
+    """``text`` without its ``Source:``/``URL:`` line, and the URL that line gave (the last).
+
+    A front-matter block pasted at the top of a text file is not where the text came
+    from: its lines are never read as the source.
+    """
+    fence = _FENCED_BLOCK.match(text)
+    head, rest = (text[: fence.end()], text[fence.end() :]) if fence else ("", text)
+    urls = _SOURCE_LINE.findall(rest)
+    if not urls:
+        return text, None
+    return head + _SOURCE_LINE.sub("", rest).strip() + "\n", urls[-1].rstrip(".,;)")
+
+
+def url_host(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``: 'https://www.ktvu.com/news' -> 'ktvu.com'."""
+    if not url:
+        return None
+    match = re.match(r"https?://(?:www\.)?([^/:?#]+)", url, re.IGNORECASE)
+    return match.group(1).casefold() if match else None
 
 
 def _decode(data: bytes) -> str:
@@ -191,9 +243,18 @@ def _read_markdown(path: Path, text: str, checksum: str) -> Document:
         date=_date_text(metadata.get("date")),
         themes=_themes(metadata.get("themes")),
     )
-    plain = _strip_markdown(body)
+    plain, url = split_source_line(_strip_markdown(body))
+    hints.source_url = hints.source_url or url
     title = hints.title or _first_line_title(plain, path)
-    return Document(path, checksum, title, text=plain, hints=hints, date=hints.date)
+    return Document(
+        path,
+        checksum,
+        title,
+        text=plain,
+        hints=hints,
+        date=hints.date,
+        publisher=_text_or_none(metadata.get("publisher")) or url_host(hints.source_url),
+    )
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -249,8 +310,11 @@ def _read_html(path: Path, html: str, checksum: str) -> Document:
     if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
         date = None
     url = metadata.url if metadata and metadata.url else None
-    hints = Row(text="", source_url=url if url and url.startswith("http") else None, date=date)
-    return Document(path, checksum, title, text=text, hints=hints, date=date)
+    text, line_url = split_source_line(text)
+    url = url if url and url.startswith("http") else line_url
+    hints = Row(text="", source_url=url, date=date)
+    publisher = (metadata.sitename if metadata and metadata.sitename else None) or url_host(url)
+    return Document(path, checksum, title, text=text, hints=hints, date=date, publisher=publisher)
 
 
 def _read_pdf(path: Path, data: bytes, checksum: str) -> Document:
@@ -265,7 +329,15 @@ def _read_pdf(path: Path, data: bytes, checksum: str) -> Document:
         raise IngestError(f"is not a readable PDF ({error})") from None
     if not text.strip():
         raise IngestError("has no extractable text (a scanned PDF?)")
-    return Document(path, checksum, title or _first_line_title(text, path), text=text)
+    text, url = split_source_line(text)
+    return Document(
+        path,
+        checksum,
+        title or _first_line_title(text, path),
+        text=text,
+        hints=Row(text="", source_url=url) if url else None,
+        publisher=url_host(url),
+    )
 
 
 def _read_jsonl(path: Path, text: str, checksum: str) -> Document:
