@@ -9,18 +9,9 @@ from __future__ import annotations
 import bm25s
 
 from corpus.schema import Legend
-from index.text import stems
+from corpus.text import search_stop_words, stems
 
-STOPWORDS = set(bm25s.stopwords.STOPWORDS_EN) | {
-    "story",
-    "stories",
-    "legend",
-    "legends",
-    "customer",
-    "customers",
-    "company",
-    "companies",
-}
+STOPWORDS = search_stop_words()
 
 
 def _tokens(text: str) -> list[str]:

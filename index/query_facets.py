@@ -13,29 +13,9 @@ from pathlib import Path
 import yaml
 
 from corpus.schema import Legend
-from index.text import stems, words
+from corpus.text import distinctive_company_words, stems, words
 
 CUES_FILE = Path(__file__).with_name("cues.yaml")
-# Words too common in company names to identify one on their own.
-COMPANY_STOPWORDS = {
-    "the",
-    "of",
-    "and",
-    "by",
-    "co",
-    "inc",
-    "company",
-    "group",
-    "air",
-    "lines",
-    "bank",
-    "local",
-    "service",
-    "resort",
-    "world",
-    "walt",
-    "university",
-}
 
 
 @dataclass(frozen=True)
@@ -89,7 +69,7 @@ def _longest_cue() -> int:
 
 def company_keys(company: str) -> set[str]:
     """Distinctive words of a company name ('The Ritz-Carlton' -> {'ritz', 'carlton'})."""
-    return {w for w in words(company) if w not in COMPANY_STOPWORDS and len(w) > 2}
+    return distinctive_company_words(company)
 
 
 def named_topics(query: str) -> frozenset[str]:
