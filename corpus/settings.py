@@ -10,6 +10,7 @@ web server) call :func:`get_settings` and pass the object down; code below them 
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -283,16 +284,37 @@ def _one_line(error: dict[str, Any]) -> str:
     return f"{env_name(field)} {phrase}{shown}"
 
 
-def get_settings() -> Settings:
-    """Read the ``LEGENDS_*`` environment variables (afresh on each call).
+# What the settings are built from: the LEGENDS_* variables, and those platformdirs reads
+# for the default folders.
+_PLATFORM_VARIABLES = ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+_KEY_VARIABLES = tuple(env_name(field) for field in Settings.model_fields) + _PLATFORM_VARIABLES
+_last: tuple[tuple, Settings] | None = None
 
-    Raises :class:`SettingsError` with one line naming the variable when a value cannot be
-    used; the CLI prints it and exits with code 2.
+
+def _environment_key() -> tuple:
+    return tuple(os.environ.get(name) for name in _KEY_VARIABLES)
+
+
+def get_settings() -> Settings:
+    """The settings for the environment as it is now.
+
+    Building the object costs milliseconds, and code below the entry points may still ask
+    for it per request, so the last one is reused while the variables it was read from are
+    unchanged (a changed variable is seen at the next call, as before). Raises
+    :class:`SettingsError` with one line naming the variable when a value cannot be used;
+    the CLI prints it and exits with code 2.
     """
+    global _last
+    key = _environment_key()
+    last = _last
+    if last is not None and last[0] == key:
+        return last[1]
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
         raise SettingsError(_one_line(error.errors()[0])) from None
+    _last = (key, settings)
+    return settings
 
 
 def _default_text(field: str) -> str:

@@ -108,3 +108,15 @@ def test_secrets_are_never_echoed(monkeypatch):
     monkeypatch.setenv("LEGENDS_ADMIN_PASSWORD", "hunter2")
     monkeypatch.setenv("LEGENDS_API_KEYS", "hunter2")
     assert "hunter2" not in repr(get_settings())
+
+
+def test_reused_while_the_environment_is_unchanged(monkeypatch):
+    """Building the object costs milliseconds; a changed variable is still seen at once."""
+    first = get_settings()
+    assert get_settings() is first
+    monkeypatch.setenv("LEGENDS_WEB_QUEUE_SIZE", "7")
+    changed = get_settings()
+    assert changed is not first and changed.web_queue_size == 7
+    monkeypatch.setenv("LEGENDS_WEB_QUEUE_SIZE", "x")
+    with pytest.raises(SettingsError):
+        get_settings()
