@@ -22,6 +22,9 @@ from index.legend_index import LegendIndex
 
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
+# The policy refusals (personal data, invention, instructions, abuse) may wrongly refuse at
+# most this share of the other dev questions, cross-validated.
+MAX_WRONG_REFUSAL = 0.01
 
 
 def _examples(path: Path) -> list[tuple[str, str]]:
@@ -85,20 +88,70 @@ def fit_mode(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     return {"dev_items": len(rows), "examples": len(examples), "C": c, "cv_accuracy": accuracy}
 
 
+def _out_of_fold(features, labels, is_dev, c) -> list[dict[str, float]]:
+    """Class probabilities of each dev item from a model fitted without it (and its fold)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    dev_rows = np.flatnonzero(is_dev)
+    dev_labels = [labels[i] for i in dev_rows]
+    smallest = min(dev_labels.count(label) for label in set(dev_labels))
+    folds = StratifiedKFold(n_splits=max(2, min(FOLDS, smallest)), shuffle=True, random_state=0)
+    out: list[dict[str, float]] = [{} for _ in dev_rows]
+    for train, held in folds.split(dev_rows, dev_labels):
+        rows = np.concatenate([dev_rows[train], np.flatnonzero(~is_dev)])
+        model = fit_classifier(features[rows], [labels[i] for i in rows], c, "cv", {})
+        for i in held:
+            out[i] = model.probabilities(features[dev_rows[i]])
+    return out
+
+
+def _choose_policy(features, labels, is_dev) -> tuple[float, float, float, float]:
+    """(C, threshold, recall, wrong refusals): refuse with the likeliest policy kind when its
+    probability reaches the threshold; the lowest threshold whose cross-validated wrong
+    refusals on dev stay within MAX_WRONG_REFUSAL, and the C that then refuses the most."""
+    dev_labels = [label for label, dev in zip(labels, is_dev, strict=True) if dev]
+    best = (C_GRID[0], 1.0, -1.0, 0.0)
+    for c in C_GRID:
+        probabilities = _out_of_fold(features, labels, is_dev, c)
+        kinds = [max(refusal.POLICY_KINDS, key=p.get) for p in probabilities]
+        for step in range(5, 96, 5):
+            threshold = step / 100
+            refused = [p[k] >= threshold for p, k in zip(probabilities, kinds, strict=True)]
+            policy = [i for i, label in enumerate(dev_labels) if label in refusal.POLICY_KINDS]
+            others = [i for i, label in enumerate(dev_labels) if label not in refusal.POLICY_KINDS]
+            wrong = sum(refused[i] for i in others) / max(1, len(others))
+            recall = sum(refused[i] and kinds[i] == dev_labels[i] for i in policy) / max(
+                1, len(policy)
+            )
+            if wrong <= MAX_WRONG_REFUSAL:
+                if recall > best[2] + 1e-9:
+                    best = (c, threshold, recall, wrong)
+                break  # higher thresholds only refuse less
+    return best
+
+
 def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     """Fit the policy model (``refusal_model.json``) and the fit model (``fit_model.json``)."""
     embed = legend_index.embedder.embed_query
     dev = [item for item in dev if item.split == "dev"]
     examples = _examples(refusal.REFUSAL_EXAMPLES)
 
-    # Policy: what the message asks for, read from its embedding alone.
+    # Policy: what the message asks for, read from its embedding and word cues.
     rows = [(i.question, i.refusal or refusal.ANSWER) for i in dev] + examples
     is_dev = np.asarray([True] * len(dev) + [False] * len(examples))
-    features = np.vstack([refusal.policy_features(embed(text)) for text, _ in rows])
-    meta = {"fitted_on": ["dev", "refusal_examples.yaml"], "dev_items": len(dev)}
-    policy, policy_c, policy_accuracy = _fit_best(
-        features, [label for _, label in rows], is_dev, legend_index.embedder.name, meta
-    )
+    features = np.vstack([refusal.policy_features(text, embed(text)) for text, _ in rows])
+    labels = [label for _, label in rows]
+    policy_c, threshold, recall, wrong = _choose_policy(features, labels, is_dev)
+    policy_meta = {
+        "fitted_on": ["dev", "refusal_examples.yaml"],
+        "dev_items": len(dev),
+        "C": policy_c,
+        "policy_threshold": threshold,
+        "cv_policy_recall": round(recall, 4),
+        "cv_wrong_refusal": round(wrong, 4),
+        "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    policy = fit_classifier(features, labels, policy_c, legend_index.embedder.name, policy_meta)
     policy.save(refusal.REFUSAL_MODEL)
 
     # Fit: does the library cover the message? Answerable vs no-fit questions only.
@@ -128,7 +181,7 @@ def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     fit.save(refusal.FIT_MODEL)
     refusal.reload()
     return {
-        "policy": {"dev_items": len(dev), "C": policy_c, "cv_accuracy": round(policy_accuracy, 4)},
+        "policy": policy_meta,
         "fit": {"dev_items": len(fit_rows), "C": fit_c, "cv_accuracy": round(fit_accuracy, 4)},
         "examples": len(examples),
     }

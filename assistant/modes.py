@@ -10,14 +10,13 @@ and the page's selector still force a mode.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from assistant.linear_model import LinearClassifier, load_classifier
+from assistant.word_cues import cue_features
 
 MODES = ("ask", "suggest", "discuss")
 MODE_MODEL = Path(__file__).with_name("mode_model.json")
@@ -31,23 +30,10 @@ def _model(dimension: int) -> LinearClassifier | None:
     return load_classifier(MODE_MODEL, dimension)
 
 
-@cache
-def _cues() -> dict[str, re.Pattern]:
-    raw = yaml.safe_load(MODE_CUES.read_text(encoding="utf-8"))
-    return {
-        group: re.compile(r"\b(" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.I)
-        for group, patterns in raw.items()
-    }
-
-
-def cue_features(message: str) -> list[float]:
-    """One feature per group of ``mode_cues.yaml``: does the message use its words."""
-    return [float(bool(pattern.search(message))) for pattern in _cues().values()]
-
-
 def mode_features(message: str, vector) -> np.ndarray:
     """What the mode model reads: the message's unit-length embedding and its word cues."""
-    return np.concatenate([np.asarray(vector, dtype=np.float64), cue_features(message)])
+    cues = cue_features(message, MODE_CUES)
+    return np.concatenate([np.asarray(vector, dtype=np.float64), cues])
 
 
 def detect_mode(message: str, vector=None) -> str:

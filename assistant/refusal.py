@@ -4,8 +4,9 @@ Two fitted decisions, both logistic regressions trained on the dev split and
 ``refusal_examples.yaml`` by ``legends fit`` and shipped as JSON:
 
 - the policy model (``refusal_model.json``) reads the message's MiniLM embedding (the
-  vector the search already computed): answer, no-fit (off-topic), or a request refused
-  whatever the library holds: personal-data, invention, instructions, abuse;
+  vector the search already computed) and word cues (``refusal_cues.yaml``): answer,
+  no-fit (off-topic), or a request refused whatever the library holds: personal-data,
+  invention, instructions, abuse;
 - the fit model (``fit_model.json``) reads how well the library covers the message
   (learned relevance, cosine, BM25, a named theme or company): fits or no-fit.
   A question is refused as no-fit only when both models say so.
@@ -24,6 +25,7 @@ import numpy as np
 import yaml
 
 from assistant.linear_model import LinearClassifier, load_classifier
+from assistant.word_cues import cue_features
 from corpus.schema import THEMES
 from index.legend_index import LegendIndex, SearchHit
 from index.query_facets import named_topics
@@ -32,6 +34,7 @@ from index.relevance import DEFAULT_MIN_RELEVANCE
 REFUSAL_MODEL = Path(__file__).with_name("refusal_model.json")
 FIT_MODEL = Path(__file__).with_name("fit_model.json")
 REFUSAL_EXAMPLES = Path(__file__).with_name("refusal_examples.yaml")
+REFUSAL_CUES = Path(__file__).with_name("refusal_cues.yaml")
 REFUSAL_TEXTS = Path(__file__).parent / "prompts" / "refusals.yaml"
 ANSWER = "answer"
 FITS = "fits"
@@ -70,9 +73,10 @@ def fit_features(legend_index: LegendIndex, message: str, hits: list[SearchHit])
     )
 
 
-def policy_features(vector) -> np.ndarray:
-    """What the policy model reads: the message's unit-length embedding."""
-    return np.asarray(vector, dtype=np.float64)
+def policy_features(message: str, vector) -> np.ndarray:
+    """What the policy model reads: the message's unit-length embedding and its word cues."""
+    cues = cue_features(message, REFUSAL_CUES)
+    return np.concatenate([np.asarray(vector, dtype=np.float64), cues])
 
 
 @cache
@@ -91,13 +95,18 @@ def reload() -> None:
     _fit_model.cache_clear()
 
 
-def message_kind(vector) -> str:
-    """What the policy model makes of the message: answer, no-fit or a policy kind."""
-    features = policy_features(vector)
+def message_kind(message: str, vector) -> str:
+    """What the policy model makes of the message: a policy kind when its probability
+    reaches the fitted ``policy_threshold``, else answer or no-fit (the likelier)."""
+    features = policy_features(message, vector)
     model = _policy_model(len(features))
     if model is None:  # no fitted weights for this embedding model
         return ANSWER
-    return model.predict(features)[0]
+    probabilities = model.probabilities(features)
+    kind = max(POLICY_KINDS, key=probabilities.__getitem__)
+    if probabilities[kind] >= float(model.meta.get("policy_threshold", 0.5)):
+        return kind
+    return max((ANSWER, "no-fit"), key=probabilities.__getitem__)
 
 
 def library_lacks(legend_index: LegendIndex, message: str, hits: list[SearchHit]) -> bool:
@@ -125,7 +134,7 @@ def decide_refusal(
     """
     if not hits:
         return "no-fit"
-    kind = message_kind(vector)
+    kind = message_kind(message, vector)
     if kind in POLICY_KINDS:
         return kind
     if (
