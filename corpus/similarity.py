@@ -25,10 +25,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from corpus.schema import Legend
-from corpus.settings import PACKAGED_LEGENDS
 from corpus.text import companies_match, content_stems, is_unknown_company
 
 # Between the highest score of two different events of one company in the library and
@@ -56,17 +54,24 @@ def legend_words(legend: Legend) -> set[str]:
     return content_words(legend_text(legend), exclude=[legend.company])
 
 
-@lru_cache(maxsize=1)
 def reference_documents() -> tuple[frozenset[str], ...]:
     """Content stems of the packaged legends: a fixed sample of service-story vocabulary.
 
     Word weights learned only from a user's corpus would swing with its size (with three
     legends every word looks rare); the packaged library keeps them steady.
     """
-    from corpus.loader import load_corpus  # the loader imports the schema, as we do
+    from corpus.library_cache import packaged_legends  # the loader imports the schema too
 
-    loaded = load_corpus([PACKAGED_LEGENDS])
-    return tuple(frozenset(legend_words(item.legend)) for item in loaded.legends)
+    legends = packaged_legends()
+    key = tuple(id(legend) for legend in legends)
+    if _reference[0] != key:
+        # Holding the legends keeps their ids from being reused while the key is kept.
+        words = tuple(frozenset(legend_words(legend)) for legend in legends)
+        _reference[:] = [key, words, legends]
+    return _reference[1]
+
+
+_reference: list = [None, (), []]
 
 
 class SimilarityModel:

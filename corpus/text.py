@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -85,10 +85,15 @@ def content_stems(text: str, exclude: Iterable[str] = ()) -> set[str]:
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (pysbd: initials, abbreviations and quotes handled)."""
-    text = " ".join(text.split())
+    return list(_sentences(" ".join(text.split())))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    # pysbd is thorough but slow; ingestion asks for the same paragraph's sentences often.
     if not text:
-        return []
-    return [s.strip() for s in _segmenter().segment(text) if s.strip()]
+        return ()
+    return tuple(s.strip() for s in _segmenter().segment(text) if s.strip())
 
 
 # -- company names ----------------------------------------------------------------------
@@ -96,12 +101,17 @@ def sentences(text: str) -> list[str]:
 
 def company_words(name: str) -> list[str]:
     """The words that identify a company: 'The Ritz-Carlton' -> ['ritz', 'carlton']."""
+    return list(_company_words(name))
+
+
+@lru_cache(maxsize=16384)
+def _company_words(name: str) -> tuple[str, ...]:
     name = name.casefold().replace("’", "'")
     name = re.sub(r"\.(com|net|org|co\.uk|co|io)\b", "", name)
     name = re.sub(r"'s\b", "", name)
     name = re.sub(r"\([^)]*\)", " ", name)
     generic = set(_data()["company_generic_words"])
-    return [w for w in re.findall(r"[a-z0-9]+", name) if w not in generic]
+    return tuple(w for w in re.findall(r"[a-z0-9]+", name) if w not in generic)
 
 
 def company_key(name: str) -> str:

@@ -62,16 +62,15 @@ def _words(key: str) -> frozenset[str]:
 @cache
 def gazetteer() -> tuple[_Entry, ...]:
     """The known companies: the data file's, then the packaged library's own."""
-    from corpus.loader import load_corpus
-    from corpus.settings import PACKAGED_LEGENDS
+    from corpus.library_cache import packaged_legends
 
     entries = [
         _Entry(item["name"], tuple(item["aliases"]), item.get("industry"))
         for item in _data()["gazetteer"]
     ]
     known = {company_key(entry.name) for entry in entries}
-    for item in load_corpus([PACKAGED_LEGENDS]).legends:
-        name = re.sub(r"\s*\([^)]*\)", "", item.legend.company).strip()
+    for legend in packaged_legends():
+        name = re.sub(r"\s*\([^)]*\)", "", legend.company).strip()
         key = company_key(name)
         # Descriptions ("Independent dental practice") are not names to look for.
         if (
@@ -82,19 +81,17 @@ def gazetteer() -> tuple[_Entry, ...]:
             continue
         known.add(key)
         aliases = {name.casefold(), re.sub(r"^the\s+", "", name.casefold())}
-        entries.append(_Entry(name, tuple(sorted(aliases)), item.legend.industry))
+        entries.append(_Entry(name, tuple(sorted(aliases)), legend.industry))
     return tuple(entries)
 
 
 @cache
 def common_words() -> frozenset[str]:
     """Words the curated library writes in lower case: ordinary words, not names."""
-    from corpus.loader import load_corpus
-    from corpus.settings import PACKAGED_LEGENDS
+    from corpus.library_cache import packaged_legends
 
     out: set[str] = set()
-    for item in load_corpus([PACKAGED_LEGENDS]).legends:
-        legend = item.legend
+    for legend in packaged_legends():
         text = " ".join([legend.retelling, legend.situation, legend.action, legend.outcome])
         out.update(re.findall(r"(?<![\w.])[a-z][a-z'-]+", text))
     return frozenset(out)
@@ -110,26 +107,27 @@ def known_industry(name: str) -> str | None:
 
 
 @cache
-def _alias_patterns() -> tuple[tuple[re.Pattern, str, bool], ...]:
-    out = []
+def _alias_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every alias (longest first), and alias -> company."""
+    names: dict[str, str] = {}
     for entry in gazetteer():
         for alias in entry.aliases:
-            alias = alias.casefold().replace("’", "'")
-            pattern = re.compile(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])")
-            out.append((pattern, entry.name, alias.replace(" ", "").isalpha()))
-    return tuple(out)
+            names.setdefault(alias.casefold().replace("’", "'"), entry.name)
+    alternatives = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])"), names
 
 
 def _gazetteer_hits(text: str) -> list[tuple[int, int, str]]:
     """(start, end, company) for each mention of a known company."""
     lowered = text.casefold().replace("’", "'")
+    pattern, names = _alias_pattern()
     hits = []
-    for pattern, name, letters_only in _alias_patterns():
-        for match in pattern.finditer(lowered):
-            # "apple" is a fruit and "target" a goal unless written with a capital letter.
-            if letters_only and not text[match.start()].isupper():
-                continue
-            hits.append((match.start(), match.end(), name))
+    for match in pattern.finditer(lowered):
+        alias = match.group(0)
+        # "apple" is a fruit and "target" a goal unless written with a capital letter.
+        if alias.replace(" ", "").isalpha() and not text[match.start()].isupper():
+            continue
+        hits.append((match.start(), match.end(), names[alias]))
     return hits
 
 
@@ -137,6 +135,22 @@ def is_headline(line: str) -> bool:
     """A title-case line ("He Received A $1 Tip For A Pizza"): most words capitalised."""
     words = re.findall(r"[A-Za-z][\w'’-]*", line)
     return len(words) >= 5 and sum(1 for w in words if w[0].isupper()) >= 0.7 * len(words)
+
+
+@cache
+def _places() -> frozenset[str]:
+    return frozenset(_compact(place) for place in _data()["places"])
+
+
+@cache
+def _keys_of(company: str) -> frozenset[str]:
+    """The comparable forms of a company's name and its known aliases."""
+    key = company_key(company)
+    keys = {key}
+    for entry in gazetteer():
+        if company_key(entry.name) == key:
+            keys |= {company_key(alias) for alias in entry.aliases}
+    return frozenset(k for k in keys if k)
 
 
 def _compact(name: str) -> str:
@@ -178,7 +192,7 @@ class _Reader:
     def __init__(self, text: str, excluded: Iterable[str] = ()):
         self.text = text
         self.excluded = {_compact(name) for name in excluded if _compact(name)}
-        self.places = {_compact(p) for p in _data()["places"]}
+        self.places = _places()
         self.people: set[str] = set()
         self.mentions: list[_Mention] = []
         self._read()
@@ -344,11 +358,7 @@ def mentions_company(text: str, company: str) -> bool:
     if is_unknown_company(company):
         return False
     lowered = " " + company_key(text) + " "
-    keys = {company_key(company)}
-    for entry in gazetteer():
-        if company_key(entry.name) == keys.copy().pop():
-            keys |= {company_key(alias) for alias in entry.aliases}
-    return any(key and f" {key} " in lowered for key in keys)
+    return any(f" {key} " in lowered for key in _keys_of(company))
 
 
 @cache

@@ -22,7 +22,6 @@ import pickle
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ from corpus.text import similarity_stop_words, stems
 
 Encoder = Callable[[list[str]], np.ndarray]
 MAX_THEMES = 4
-MODEL_VERSION = 1  # bump when the model code changes, so cached fits are not reused
+MODEL_VERSION = 2  # bump when the model code changes, so cached fits are not reused
 MAX_PRINCIPLES = 4
 C_BINARY = 4.0
 MIN_POSITIVES = 3  # a label seen fewer times in the library cannot be learned
@@ -83,12 +82,14 @@ class _MultiLabel:
     limit: int
 
     def probabilities(self, vectors: np.ndarray) -> list[dict[str, float]]:
-        out: list[dict[str, float]] = [{} for _ in range(len(vectors))]
-        for label, model in self.models.items():
-            column = model.predict_proba(vectors)[:, 1]
-            for row, probability in enumerate(column):
-                out[row][label] = float(probability)
-        return out
+        if not self.models:
+            return [{} for _ in range(len(vectors))]
+        # Every label's logistic regression at once: sigmoid(x . w + b), as predict_proba.
+        labels = list(self.models)
+        weights = np.vstack([self.models[label].coef_[0] for label in labels])
+        bias = np.array([self.models[label].intercept_[0] for label in labels])
+        matrix = 1.0 / (1.0 + np.exp(-(vectors @ weights.T + bias)))
+        return [dict(zip(labels, map(float, row), strict=True)) for row in matrix]
 
     def choose(self, probabilities: dict[str, float], keep_one: bool) -> list[str]:
         ranked = sorted(probabilities, key=lambda label: -probabilities[label])
@@ -435,22 +436,16 @@ def _write_cached(path: Path, model: LabelModel) -> None:
         pass  # the cache is an optimisation: the model was fitted and is used anyway
 
 
-@lru_cache(maxsize=1)
-def _packaged() -> tuple[Legend, ...]:
-    from corpus.loader import load_corpus
-    from corpus.settings import PACKAGED_LEGENDS
-
-    return tuple(item.legend for item in load_corpus([PACKAGED_LEGENDS]).legends)
-
-
 def packaged() -> list[Legend]:
-    """The packaged library's legends (loaded once per process)."""
-    return list(_packaged())
+    """The packaged library's legends (loaded once per process and change)."""
+    from corpus.library_cache import packaged_legends
+
+    return packaged_legends()
 
 
 def cross_validate(encode: Encoder | None = None, name: str = "") -> LabelModel:
     """The model over the packaged library; its ``summary()`` gives the cross-validated figures."""
-    return label_model(list(_packaged()), encode, name)
+    return label_model(packaged(), encode, name)
 
 
 LabelsFor = Callable[[list[str]], list[Labels]]

@@ -25,6 +25,7 @@ from corpus.ingest.labels import LabelModel, label_model, packaged
 from corpus.ingest.readers import Document, IngestError, Row, read_document
 from corpus.ingest.splitter import names_provider, past_verbs, split_stories
 from corpus.ingest.writer import corpus_lock, write_legend
+from corpus.library_cache import load_folder
 from corpus.loader import load_corpus
 from corpus.schema import INGESTED_WORDS, Legend, Source
 from corpus.settings import Settings, get_settings
@@ -109,6 +110,22 @@ class IngestReport:
         }
 
 
+_WORDS: dict[int, tuple[Legend, set[str]]] = {}
+
+
+def _words_of(legend: Legend) -> set[str]:
+    """Content words of a legend, worked out once per legend object (the library's are
+    loaded once per process, so their words are too)."""
+    cached = _WORDS.get(id(legend))
+    if cached is not None and cached[0] is legend:
+        return cached[1]
+    if len(_WORDS) > 20_000:
+        _WORDS.clear()
+    words = legend_words(legend)
+    _WORDS[id(legend)] = (legend, words)  # the legend is held, so its id is not reused
+    return words
+
+
 @dataclass
 class _Entry:
     legend: Legend
@@ -120,13 +137,16 @@ class _Corpus:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        loaded = load_corpus(settings.corpus_dirs)
-        self.entries: dict[str, _Entry] = {
-            item.legend.id: _Entry(item.legend, legend_words(item.legend))
-            for item in loaded.legends
-        }
+        # The library is parsed once per process (and change); the user's corpus afresh,
+        # its legends overriding library ones of the same id, as load_corpus does.
+        library = load_folder(settings.library_dir)
+        user = load_corpus([settings.user_corpus_dir])
+        self.entries: dict[str, _Entry] = {}
+        for item in [*library.legends, *user.legends]:
+            self.entries[item.legend.id] = _Entry(item.legend, _words_of(item.legend))
         # Ids of legends whose files are broken still count as taken.
-        self.taken = set(self.entries) | {p.path.stem for p in loaded.problems}
+        problems = [*library.problems, *user.problems]
+        self.taken = set(self.entries) | {p.path.stem for p in problems}
         self._labels: LabelModel | None = None
 
     @property
@@ -140,7 +160,7 @@ class _Corpus:
         return self._labels
 
     def put(self, legend: Legend) -> None:
-        self.entries[legend.id] = _Entry(legend, legend_words(legend))
+        self.entries[legend.id] = _Entry(legend, _words_of(legend))
         self.taken.add(legend.id)
 
     def citing(self, checksum: str) -> list[str]:
