@@ -1,9 +1,10 @@
 """The web app: chat, trainer packs, browsing and story sharing (Gradio on FastAPI).
 
 Modules by concern: :mod:`cards` (escaped Markdown), :mod:`chat`, :mod:`trainer`,
-:mod:`browse`, :mod:`share` (event handlers), :mod:`app` (the Blocks layout) and
-:mod:`server` (FastAPI, ``/healthz``, uvicorn). Moderation is deliberately absent:
-approving a shared story is only possible from the command line.
+:mod:`moderation` (trainers only), :mod:`browse`, :mod:`share` (event handlers),
+:mod:`app` (the Blocks layout), :mod:`sessions` (lighter Gradio sessions) and
+:mod:`server` (FastAPI, ``/healthz``, uvicorn). Approving a shared story from the page
+is for signed-in trainers only: every moderation handler checks the sign-in itself.
 """
 
 import os

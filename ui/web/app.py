@@ -22,6 +22,7 @@ from ui.web.chat import (
     THEME_CHOICES,
     ChatHandlers,
 )
+from ui.web.moderation import PICK_PROMPT, QUEUE_COLUMNS, ModerationHandlers
 from ui.web.trainer import TrainerHandlers, legend_choices
 
 TITLE = "Service Legends"
@@ -103,7 +104,7 @@ def _chat_tab(handlers: ChatHandlers) -> None:
     clear.click(lambda: ("", [], source_cards([]), None), None, outputs, **PAGE)
 
 
-def _trainer_tab(handlers: TrainerHandlers, legends_picker_choices):
+def _trainer_tab(handlers: TrainerHandlers, moderation: ModerationHandlers, legends_picker_choices):
     signed_in = gr.State(False)
     # Hidden until the page load says what this visitor may see (see TrainerHandlers.gate).
     notice = gr.Markdown(visible=False, elem_id="trainer-notice")
@@ -113,13 +114,91 @@ def _trainer_tab(handlers: TrainerHandlers, legends_picker_choices):
         )
         sign_in = gr.Button("Sign in", variant="primary", elem_id="trainer-sign-in-button")
     sign_out = gr.Button("Sign out", visible=False, size="sm", elem_id="trainer-sign-out")
-    with gr.Column(visible=False, elem_id="trainer-workspace") as workspace:
-        picked = _trainer_workspace(handlers, legends_picker_choices, signed_in)
+    with gr.Column(visible=False, elem_id="trainer-workspace") as workspace, gr.Tabs():
+        with gr.Tab("Discussion pack", id="trainer-pack"):
+            picked = _trainer_workspace(handlers, legends_picker_choices, signed_in)
+        with gr.Tab("Shared stories", id="trainer-stories"):
+            opened = _moderation_panel(moderation, signed_in)
     gate = [notice, sign_in_form, workspace, sign_out]
+    open_lists = {"fn": moderation.opened, "inputs": [signed_in], "outputs": opened,
+                  "api_name": "moderation_open", **PAGE}  # fmt: skip
     for trigger in (sign_in.click, password.submit):
-        trigger(handlers.sign_in, [password], [signed_in, password, *gate], **PAGE)
-    sign_out.click(handlers.sign_out, None, [signed_in, *gate], **PAGE)
-    return picked, signed_in, gate
+        trigger(handlers.sign_in, [password], [signed_in, password, *gate], **PAGE).then(
+            **open_lists
+        )
+    sign_out.click(handlers.sign_out, None, [signed_in, *gate], **PAGE).then(**open_lists)
+    return picked, signed_in, gate, open_lists
+
+
+def _moderation_panel(handlers: ModerationHandlers, signed_in) -> list:
+    """The story queue (pending first), one story in full with an editor, and ratings."""
+    with gr.Row():
+        summary = gr.Markdown(elem_id="moderation-summary")
+        refresh = gr.Button("Refresh", size="sm", scale=0, elem_id="moderation-refresh")
+    table = gr.Dataframe(
+        headers=QUEUE_COLUMNS,
+        datatype=["number", "str", "str", "str", "str", "str"],
+        interactive=False,
+        wrap=True,
+        max_height=320,
+        column_widths=["6%", "10%", "18%", "14%", "16%", "36%"],
+        elem_id="moderation-queue",
+    )
+    selected = gr.State(None)
+    detail = gr.Markdown(PICK_PROMPT, elem_id="moderation-detail")
+    with gr.Group():
+        with gr.Row():
+            company = gr.Textbox(label="Company", max_lines=1, elem_id="moderation-company")
+            title = gr.Textbox(
+                label="Title",
+                max_lines=1,
+                placeholder="left empty: chosen from the story",
+                elem_id="moderation-title",
+            )
+        story = gr.Textbox(
+            label="Story (as it will be published)", lines=8, elem_id="moderation-story"
+        )
+    with gr.Row():
+        approve = gr.Button(
+            "Approve", variant="primary", interactive=False, elem_id="moderation-approve"
+        )
+        reason = gr.Textbox(
+            show_label=False,
+            placeholder="Reason for rejecting (kept with the decision)",
+            max_lines=2,
+            scale=3,
+            elem_id="moderation-reason",
+        )
+        reject = gr.Button("Reject", variant="stop", interactive=False, elem_id="moderation-reject")
+    status = gr.Markdown(elem_id="moderation-status")
+    gr.Markdown("### Latest ratings")
+    ratings = gr.Markdown(elem_id="moderation-ratings")
+
+    lists = [table, summary, ratings]
+    refresh.click(handlers.lists, [signed_in], lists, api_name="moderation_lists", **PAGE)
+    table.select(
+        handlers.show,
+        [signed_in],
+        [selected, detail, company, title, story, reason, approve, reject],
+        api_name="moderation_show",
+        **PAGE,
+    )
+    decided = [status, table, summary, ratings, detail, approve, reject]
+    approve.click(
+        handlers.approve,
+        [selected, company, title, story, signed_in],
+        decided,
+        api_name="moderation_approve",
+        **PAGE,
+    )
+    reject.click(
+        handlers.reject,
+        [selected, reason, signed_in],
+        decided,
+        api_name="moderation_reject",
+        **PAGE,
+    )
+    return [table, summary, ratings, selected, detail, company, title, story, reason]
 
 
 def _trainer_workspace(handlers: TrainerHandlers, legends_picker_choices, signed_in):
@@ -199,6 +278,7 @@ def build_blocks(assistant: Assistant, access: Access | None = None) -> gr.Block
     access = access or Access()
     chat = ChatHandlers(assistant, access)
     trainer = TrainerHandlers(assistant, access)
+    moderation = ModerationHandlers(assistant.index, access)
     browser = BrowseHandlers(assistant.index)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as blocks:
         gr.Markdown(
@@ -209,8 +289,8 @@ def build_blocks(assistant: Assistant, access: Access | None = None) -> gr.Block
             with gr.Tab("Chat", id="chat"):
                 _chat_tab(chat)
             with gr.Tab("Trainer", id="trainer"):
-                picked, signed_in, gate = _trainer_tab(
-                    trainer, legend_choices(assistant.index.legends)
+                picked, signed_in, gate, open_lists = _trainer_tab(
+                    trainer, moderation, legend_choices(assistant.index.legends)
                 )
             with gr.Tab("Browse", id="browse"):
                 table, count, filters = _browse_tab(browser)
@@ -222,6 +302,6 @@ def build_blocks(assistant: Assistant, access: Access | None = None) -> gr.Block
             picker = gr.Dropdown(choices=legend_choices(assistant.index.legends))
             return (*browser.table(), picker, *trainer.gate(False, request))
 
-        blocks.load(refresh, None, [table, count, picked, *gate], **PAGE)
+        blocks.load(refresh, None, [table, count, picked, *gate], **PAGE).then(**open_lists)
         gr.api(chat.api_chat, api_name="chat")
     return blocks
