@@ -148,38 +148,78 @@ class QuerySignals:
         return min(1.0, value)
 
 
+@dataclass(frozen=True)
+class _LegendTable:
+    """The query-independent facts the features need, one row per legend (built once)."""
+
+    ids: tuple[str, ...]
+    themes: tuple[frozenset[str], ...]
+    principles: tuple[frozenset[str], ...]
+    industries: tuple[str, ...]
+    companies: tuple[str, ...]
+    classic: np.ndarray
+
+
+_TABLES: dict[tuple, _LegendTable] = {}
+
+
+def _table(legends: dict[str, Legend]) -> _LegendTable:
+    key = tuple((legend_id, id(legend)) for legend_id, legend in legends.items())
+    table = _TABLES.get(key)
+    if table is None:
+        values = list(legends.values())
+        table = _LegendTable(
+            ids=tuple(legends),
+            themes=tuple(frozenset(lg.themes) for lg in values),
+            principles=tuple(frozenset(lg.principles) for lg in values),
+            industries=tuple(lg.industry for lg in values),
+            companies=tuple(lg.company.casefold() for lg in values),
+            classic=np.asarray([lg.classic for lg in values], dtype=np.float64),
+        )
+        if len(_TABLES) > 8:  # filtered searches make other tables; keep a few
+            _TABLES.clear()
+        _TABLES[key] = table
+    return table
+
+
 def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
     """The legend ids and one row of :data:`FEATURES` per allowed legend."""
-    ids = list(signals.legends)
+    table = _table(signals.legends)
+    ids = list(table.ids)
     facets = signals.facets
-    best_cosine = max(signals.cosine.values(), default=0.0)
+    floor = signals.floor
+    cosine = np.asarray([signals.cosine.get(i, floor) for i in ids], dtype=np.float64)
     vector_rank = {legend_id: rank for rank, legend_id in enumerate(signals.cosine)}
+    ranks = np.asarray([vector_rank.get(i, len(ids)) for i in ids], dtype=np.float64)
+    keyword_scores = signals._keyword_scores
+    keyword = np.asarray([keyword_scores.get(i, 0.0) for i in ids], dtype=np.float64)
     keyword_rank = {legend_id: rank for rank, (legend_id, _) in enumerate(signals.keyword)}
+    keyword_rr = np.asarray(
+        [1.0 / (1 + keyword_rank[i]) if i in keyword_rank else 0.0 for i in ids]
+    )
     best_keyword = signals.keyword[0][1] if signals.keyword else 0.0
-    broad = bool(facets.themes or facets.principles)
-    rows = []
-    for legend_id in ids:
-        legend = signals.legends[legend_id]
-        cosine = signals.cosine.get(legend_id, signals.floor)
-        keyword = signals._keyword_scores.get(legend_id, 0.0)
-        rank = vector_rank.get(legend_id, len(ids))
-        rows.append(
-            (
-                cosine,
-                cosine - best_cosine,
-                1.0 / (1 + rank),
-                math.log1p(keyword),
-                keyword / best_keyword if best_keyword > 0 else 0.0,
-                1.0 / (1 + keyword_rank[legend_id]) if legend_id in keyword_rank else 0.0,
-                min(2, len(facets.themes & set(legend.themes))),
-                min(2, len(facets.principles & set(legend.principles))),
-                float(legend.industry in facets.industries),
-                float(legend.company.casefold() in facets.companies),
-                float(legend.classic),
-                float(legend.classic and broad),
-            )
-        )
-    return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), len(FEATURES))
+    broad = float(bool(facets.themes or facets.principles))
+    theme_match = np.asarray([len(facets.themes & t) for t in table.themes], dtype=np.float64)
+    principle_match = np.asarray(
+        [len(facets.principles & p) for p in table.principles], dtype=np.float64
+    )
+    matrix = np.column_stack(
+        [
+            cosine,
+            cosine - (cosine.max() if len(ids) else 0.0),
+            1.0 / (1 + ranks),
+            np.log1p(keyword),
+            keyword / best_keyword if best_keyword > 0 else np.zeros(len(ids)),
+            keyword_rr,
+            np.minimum(2, theme_match),
+            np.minimum(2, principle_match),
+            np.asarray([i in facets.industries for i in table.industries], dtype=np.float64),
+            np.asarray([c in facets.companies for c in table.companies], dtype=np.float64),
+            table.classic,
+            table.classic * broad,
+        ]
+    )
+    return ids, matrix.reshape(len(ids), len(FEATURES))
 
 
 def rank(signals: QuerySignals, retriever: str) -> dict[str, float]:
