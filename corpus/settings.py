@@ -78,6 +78,14 @@ def _proxy_list(value: str) -> str:
     return value
 
 
+def _frame_sources(value: str) -> str:
+    # One CSP directive's sources: a ";" or a line break would inject another directive
+    # or header.
+    if not value.strip() or any(c in value for c in ";,\r\n") or not value.isascii():
+        raise ValueError("must be CSP sources such as * or 'self' https://intranet.example.org")
+    return value.strip()
+
+
 def _comma_separated(value: Any) -> Any:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -192,7 +200,24 @@ class Settings(BaseSettings):
     forwarded_allow_ips: Annotated[str, AfterValidator(_proxy_list)] = Field(
         default="127.0.0.1",
         description="proxies or load balancers whose `X-Forwarded-For` names the visitor "
-        "(comma-separated addresses, or `*`)",
+        "(comma-separated addresses or networks, or `*`); the visitor is the rightmost "
+        "address in the header that is not one of them. With `*` anyone may claim an "
+        "address, and only the nearest hop's claim counts: use it only when the app is "
+        "reachable through the proxy alone",
+    )
+    web_max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="largest request body the app accepts, in bytes (the chat history comes "
+        "with each page event); larger ones get HTTP 413",
+        json_schema_extra=_shown("2097152 (2 MB)"),
+    )
+    frame_ancestors: Annotated[str, AfterValidator(_frame_sources)] = Field(
+        default="*",
+        description="who may show the page in a frame (`Content-Security-Policy: "
+        "frame-ancestors`), e.g. `'self' https://intranet.example.org`; inside a frame the "
+        "trainer tools are hidden whatever this says",
+        json_schema_extra=_shown("`*` (any site may embed the chat)"),
     )
 
     # --- The JSON API --------------------------------------------------------------------

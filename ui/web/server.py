@@ -17,10 +17,20 @@ from ui.mcp_server import mount_mcp
 from ui.storage.database import get_engine, session_scope
 from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
+from ui.web.guard import Guard
 from ui.web.sessions import lighten_sessions
 
 # How often visitors waiting in the page's queue are told their position, in seconds.
 QUEUE_STATUS_SECONDS = 2
+# Inside a frame (another site embedding the chat) the trainer tools are hidden, so a
+# framing page can never overlay the sign-in form or the pack builder (clickjacking).
+FRAME_GUARD = """<script>
+if (window.self !== window.top) { document.documentElement.classList.add("legends-framed"); }
+</script>
+<style>
+.legends-framed #trainer-sign-in, .legends-framed #trainer-workspace,
+.legends-framed #trainer-sign-out { display: none !important; }
+</style>"""
 
 
 def _database_ok() -> bool:
@@ -100,9 +110,18 @@ def create_app(
         footer_links=["api"],
         run_history=False,  # a public page keeps no visitor's history in the browser
         show_error=False,  # unexpected errors are logged, never shown with details
-        max_file_size="1mb",  # the page takes no uploads; keep the upload route small
+        max_file_size="1mb",  # the page takes no uploads (the guard refuses the route too)
+        enable_monitoring=False,  # Gradio's /monitoring dashboard is not for the public
+        head=FRAME_GUARD,
     )
     lighten_sessions(app, blocks)  # a /chat call no longer renders the whole page
+    # Outermost: the client address, the body limit, refused routes, security headers.
+    app.add_middleware(
+        Guard,
+        max_body_bytes=settings.web_max_body_bytes,
+        frame_ancestors=settings.frame_ancestors,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return app
 
 
@@ -144,15 +163,15 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     # Open event streams would hold a plain shutdown forever; give them a few seconds.
     # Behind a load balancer, X-Forwarded-For from the listed proxies names the visitor
-    # (for rate limits and the loopback rule); from anyone else it is ignored.
+    # (for rate limits and the loopback rule); from anyone else it is ignored. The app's
+    # Guard reads it (rightmost-untrusted rule); uvicorn's own reading is switched off.
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level="warning",
         timeout_graceful_shutdown=3,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        proxy_headers=False,
     )
     server = _Server(config, f"http://{shown}:{port}/")
     server.run()
