@@ -135,3 +135,24 @@ def test_help_lists_every_supported_format():
     from ui.cli.ingest_commands import PATHS_HELP
 
     assert all(suffix in PATHS_HELP for suffix in SUPPORTED_SUFFIXES)
+
+
+def test_an_approved_story_that_merges_credits_its_sharer(tmp_path, library_copy, monkeypatch):
+    """A shared story already in the library becomes that legend's source, naming the sharer."""
+    from corpus.ingest.readers import read_document
+    from corpus.ingest.splitter import split_stories
+    from corpus.loader import load_corpus
+    from ui.storage.moderation import approve
+    from ui.storage.submissions import add_submission
+
+    monkeypatch.delenv("LEGENDS_DATABASE_URL", raising=False)
+    seed = read_document(SEEDS_DIR / "002_e1a51859112b7b42.txt")
+    story = next(s.text for s in split_stories(seed.text) if s.company.name == "Nordstrom")
+    queued = add_submission(story, "Nordstrom", "Priya")
+    approval = approve(queued.id)
+    assert approval.merged and approval.legend_id == "nordstrom-tire-return"
+    legend = load_corpus().by_id()["nordstrom-tire-return"]
+    shared = legend.sources[-1]
+    assert shared.title == f"Story shared by Priya (submission {queued.id})"
+    assert shared.publisher != "Ingested file"
+    assert legend.origin == "curated"  # the curated legend, one source more
