@@ -87,6 +87,10 @@ class StoryOutcome:
     hits: list[bool] = field(default_factory=list)
 
 
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 @dataclass
 class IngestionFigures:
     """The figures ``legends ingest-eval`` prints."""
@@ -109,19 +113,15 @@ class IngestionFigures:
 
     @property
     def split_precision(self) -> float:
-        return self.matched_stories / self.predicted_stories if self.predicted_stories else 0.0
+        return _share(self.matched_stories, self.predicted_stories)
 
     @property
     def split_recall(self) -> float:
-        return self.matched_stories / self.expected_stories if self.expected_stories else 0.0
+        return _share(self.matched_stories, self.expected_stories)
 
     @property
     def company_accuracy(self) -> float:
-        return self.company_right / self.expected_stories if self.expected_stories else 0.0
-
-    @property
-    def url_kept_rate(self) -> float:
-        return self.urls_kept / self.urls_expected if self.urls_expected else 1.0
+        return _share(self.company_right, self.expected_stories)
 
     @property
     def theme_f1(self) -> float:
@@ -130,7 +130,7 @@ class IngestionFigures:
 
     @property
     def hit_at_3(self) -> float:
-        return self.question_hits / self.questions if self.questions else 0.0
+        return _share(self.question_hits, self.questions)
 
     def summary(self) -> str:
         """The figures as a few lines of text."""
