@@ -121,7 +121,7 @@ def key_sentence(story_sentences: list[str]) -> str:
 
 def _sentence_title(sentence: str, company: str) -> str:
     """At most ten words of the key sentence, cut at a clause boundary, no ellipsis."""
-    clause = re.split(r"[,;:—(]\s*|\s+(?:because|when|while|after|before|but|so)\s+",
+    clause = re.split(r"[,;—(]\s*|:\s+|\s+(?:because|when|while|after|before|but|so)\s+",
                       sentence.strip(" .!?\"“”"))[0]  # fmt: skip
     words = clause.split()
     if len(words) < 4:

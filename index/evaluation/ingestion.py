@@ -157,7 +157,11 @@ class IngestionFigures:
         lines = []
         for outcome in self.outcomes:
             legend = outcome.legend
-            got = f"{legend.id} [{legend.company}] {legend.themes}" if legend else "MISSED"
+            got = (
+                f'{legend.id} "{legend.title}" [{legend.company}] {legend.themes}'
+                if legend
+                else "MISSED"
+            )
             lines.append(
                 f"{outcome.file}: want {outcome.expected.company} {outcome.expected.themes}"
                 f" -> {got}; company {'ok' if outcome.company_right else 'WRONG'}; "
@@ -251,8 +255,8 @@ def evaluate_ingestion(folder: Path = HELDOUT_DIR, embedder=None) -> IngestionFi
                     fn += len(want - got_themes)
                 else:
                     fn += len(story.themes)
-                if entry.source_url:
-                    outcome.url_kept = match is not None and any(
+                if entry.source_url and match is not None:  # a missed story counts in recall
+                    outcome.url_kept = any(
                         _normal_url(s.url) == _normal_url(entry.source_url)
                         for s in match.sources
                         if s.file == entry.file
