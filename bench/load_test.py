@@ -1,9 +1,11 @@
 """A bounded load test of the served app on loopback: concurrent visitors asking questions.
 
 Run: cd bench && ../.venv/bin/python load_test.py [--visitors 50] [--seconds 60] [--public]
-(or `make bench-load`). Starts `legends serve` on a free loopback port with a temporary
-LEGENDS_HOME, then each simulated visitor asks varied questions through the page's
-`/chat` endpoint until the time is up, one question at a time (closed loop).
+[--target page|api] [--api-key] (or `make bench-load`, which runs both targets). Starts
+`legends serve` on a free loopback port with a temporary LEGENDS_HOME, then each
+simulated visitor asks varied questions through the page's `/chat` endpoint (or the JSON
+API's `POST /api/v1/ask` with --target api) until the time is up, one question at a time
+(closed loop).
 
 The visitors are asyncio tasks sharing one httpx client in this one process, speaking
 Gradio's documented HTTP protocol (POST /gradio_api/call/chat, then read the answer's
@@ -26,6 +28,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from bench_server import QUESTIONS, memory_kb, running_server
+from library_snapshot import library_snapshot
 
 # What a visitor may legitimately get: an answer, the busy notice, the rate-limit notice.
 EXPECTED = ("ok", "busy", "limited")
@@ -69,17 +72,39 @@ async def ask_page(client: httpx.AsyncClient, question: str, headers: dict) -> s
     return "error: the event stream ended without an answer"
 
 
+async def ask_api(client: httpx.AsyncClient, question: str, headers: dict) -> str:
+    """One question through the JSON API (``POST /api/v1/ask``); the caller's outcome."""
+    response = await client.post("api/v1/ask", json={"message": question}, headers=headers)
+    if response.status_code == 200:
+        return "ok" if response.json().get("answer_markdown") else "empty answer"
+    if response.status_code == 429:
+        return "limited"
+    if response.status_code == 503:
+        return "busy"
+    return f"error: HTTP {response.status_code}: {response.text}"[:120]
+
+
 # Each target is how one visitor asks one question; the server is the same.
 TARGETS: dict[str, Callable[[httpx.AsyncClient, str, dict], Awaitable[str]]] = {
     "page": ask_page,
+    "api": ask_api,
 }
+API_KEY = "load-test-key"
 
 
 async def visitor(
-    ask, client: httpx.AsyncClient, number: int, stop_at: float, results: list, public: bool
+    ask,
+    client: httpx.AsyncClient,
+    number: int,
+    stop_at: float,
+    results: list,
+    public: bool,
+    api_key: bool = False,
 ) -> None:
     # TEST-NET-2 addresses: one per visitor, never a real host.
     headers = {"X-Forwarded-For": f"198.51.100.{number % 250 + 1}"} if public else {}
+    if api_key:
+        headers["X-API-Key"] = API_KEY
     asked = number
     while time.monotonic() < stop_at:
         question = QUESTIONS[asked % len(QUESTIONS)]
@@ -92,16 +117,22 @@ async def visitor(
         results.append((outcome, time.perf_counter() - began))
 
 
-async def run_load(url: str, target: str, visitors: int, seconds: float, public: bool):
+async def run_load(
+    url: str, target: str, visitors: int, seconds: float, public: bool, api_key: bool = False
+):
     """(results, elapsed seconds) of ``visitors`` closed-loop visitors for ``seconds``."""
-    limits = httpx.Limits(max_connections=2 * visitors + 10, max_keepalive_connections=visitors)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends: reusing one the
+    # server is closing at that moment fails with a ReadError that no visitor should see.
+    limits = httpx.Limits(
+        max_connections=2 * visitors + 10, max_keepalive_connections=visitors, keepalive_expiry=2
+    )
     timeout = httpx.Timeout(REQUEST_TIMEOUT)
     results: list[tuple[str, float]] = []
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as client:
         stop_at = time.monotonic() + seconds
         started = time.perf_counter()
         await asyncio.gather(
-            *(visitor(TARGETS[target], client, n, stop_at, results, public)
+            *(visitor(TARGETS[target], client, n, stop_at, results, public, api_key)
               for n in range(visitors))
         )  # fmt: skip
         elapsed = time.perf_counter() - started
@@ -134,6 +165,30 @@ def report(label: str, results: list, elapsed: float, seconds: float, memory: di
     )
 
 
+async def warm_up(url: str, target: str, api_key: bool) -> None:
+    """Ask every benchmark question once, one at a time, before the clock starts.
+
+    The first answers load models and build caches (seconds on a busy machine); a visitor
+    arriving at a server that has run for a while does not pay for that.
+    """
+    headers = {"X-API-Key": API_KEY} if api_key else {}
+    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT) as client:
+        for question in QUESTIONS:
+            await TARGETS[target](client, question, headers)
+
+
+def serve_and_load(args, extra_env: dict) -> tuple[list, float, dict, int]:
+    """Start the server, run the visitors; (results, elapsed, server memory, /healthz)."""
+    with running_server(extra_env) as (url, process):
+        asyncio.run(warm_up(url, args.target, args.api_key))
+        results, elapsed = asyncio.run(
+            run_load(url, args.target, args.visitors, args.seconds, args.public, args.api_key)
+        )
+        memory = memory_kb(process.pid)
+        healthy = httpx.get(url + "healthz", timeout=5).status_code
+    return results, elapsed, memory, healthy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=50)
@@ -142,14 +197,20 @@ def main() -> None:
     parser.add_argument(
         "--public", action="store_true", help="visitors come through a proxy (rate limits apply)"
     )
+    parser.add_argument(
+        "--api-key",
+        action="store_true",
+        help="the server gets LEGENDS_API_KEYS and every visitor sends the key (no limits)",
+    )
     args = parser.parse_args()
-    with running_server() as (url, process):
-        results, elapsed = asyncio.run(
-            run_load(url, args.target, args.visitors, args.seconds, args.public)
-        )
-        memory = memory_kb(process.pid)
-        healthy = httpx.get(url + "healthz", timeout=5).status_code
-    label = f"{args.visitors} visitors on the {args.target} for {args.seconds:.0f} s"
+    with library_snapshot() as extra_env:
+        if args.api_key:
+            extra_env["LEGENDS_API_KEYS"] = API_KEY
+        results, elapsed, memory, healthy = serve_and_load(args, extra_env)
+    how = (" through a proxy" if args.public else " on loopback") + (
+        " with an API key" if args.api_key else ""
+    )
+    label = f"{args.visitors} visitors{how} on the {args.target} for {args.seconds:.0f} s"
     report(label, results, elapsed, args.seconds, memory)
     print(f"/healthz afterwards: {healthy}")
 

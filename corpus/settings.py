@@ -230,7 +230,7 @@ class Settings(BaseSettings):
         json_schema_extra=_shown("none", secret=True),
     )
     api_concurrency: int = Field(
-        default=4,
+        default=2,
         ge=1,
         description="how many JSON API and MCP answers are worked on at once (the rest wait)",
     )
