@@ -68,10 +68,13 @@ lint: $(STAMP)
 # The web server: start time (process start to /healthz) and peak RSS after 20 questions.
 bench-web: $(STAMP)
 	$(PY) bench/bench_server.py
+	$(PY) bench/bench_api.py
 
-# 50 concurrent visitors for 60 s against a served app on loopback (see README, Load test).
+# 50 concurrent visitors for 60 s against a served app on loopback (see README, Load test):
+# the page's /chat, then the JSON API's POST /api/v1/ask.
 bench-load: $(STAMP)
 	cd bench && ../$(PY) load_test.py --visitors 50 --seconds 60
+	cd bench && ../$(PY) load_test.py --visitors 50 --seconds 60 --target api
 
 bench: $(STAMP)
 	$(PY) bench/bench_index.py
