@@ -138,7 +138,18 @@ class LegendStore:
         self, legend_id: str, ids: list[str], embeddings: list[list[float]], metadatas: list[dict]
     ) -> None:
         """Store a legend's vectors (one per view), dropping any views it no longer has."""
-        self.delete([legend_id])
+        self.replace_legends([legend_id], ids, embeddings, metadatas)
+
+    def replace_legends(
+        self,
+        legend_ids: list[str],
+        ids: list[str],
+        embeddings: list[list[float]],
+        metadatas: list[dict],
+    ) -> None:
+        """Store the vectors of several legends in one write (one upsert, not one per
+        legend): each legend's views land together, and views they no longer have go."""
+        self.delete(legend_ids)
         self.collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas)
 
     def delete(self, legend_ids: list[str]) -> None:

@@ -11,7 +11,9 @@ from index.progress import embedding_progress
 from index.store import LegendStore
 from index.views import legend_views, view_id
 
-BATCH = 32
+# Legends embedded and written per step: texts are sorted by length across the whole
+# step (little padding), and Chroma gets one write per step instead of one per legend.
+BATCH = 128
 
 
 @dataclass
@@ -104,15 +106,13 @@ def sync_store(
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             views = [legend_views(item.legend) for item in batch]
-            vectors = iter(embedder.embed_documents([t for v in views for t in v.values()]))
+            vectors = embedder.embed_documents([t for v in views for t in v.values()])
+            ids, metadatas = [], []
             for item, item_views in zip(batch, views, strict=True):
                 meta = legend_metadata(item.legend, item.content_hash)
-                store.replace_legend(
-                    item.legend.id,
-                    ids=[view_id(item.legend.id, name) for name in item_views],
-                    embeddings=[next(vectors) for _ in item_views],
-                    metadatas=[{**meta, "view": name} for name in item_views],
-                )
+                ids += [view_id(item.legend.id, name) for name in item_views]
+                metadatas += [{**meta, "view": name} for name in item_views]
+            store.replace_legends([item.legend.id for item in batch], ids, vectors, metadatas)
             advance(len(batch))
     if todo and store.stored_dimension() is None:
         store.record_dimension(embedder.dimension)
