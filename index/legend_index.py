@@ -99,6 +99,7 @@ class LegendIndex:
         self._companies: list[str] = []
         self._keyword = KeywordIndex([])
         self._snapshot: VectorSnapshot | None = None
+        self._repairing = threading.Event()
         if self.settings.chroma_url:
             self._connect()  # report an unreachable server at once
 
@@ -157,6 +158,54 @@ class LegendIndex:
         self._store_in_sync = False
         self._snapshot = None
         return self._open_store()
+
+    # -- health -------------------------------------------------------------------------
+
+    def health(self) -> tuple[int, bool]:
+        """(how many legends, whether every one is in the vector store), checked live.
+
+        A store handle that stopped working (another process rebuilt the index, or the
+        index folder was deleted) is reopened, and the index completed, in the background;
+        until then this says False, and searches go on from the vectors in memory.
+        """
+        if self._repairing.is_set():
+            return len(self._legends), False
+        try:
+            legends = self.legends
+            if not self.settings.chroma_url and not self.settings.index_dir.is_dir():
+                raise StoreUnavailable(f"the index folder {self.settings.index_dir} is gone")
+            ok = bool(legends) and set(self.store.stored()) == set(legends)
+        except Exception as error:  # noqa: BLE001 - a health check reports, it does not raise
+            self._start_repair(error)
+            return len(self._legends), False
+        if not ok:
+            self._start_repair("the index is missing legends")
+        return len(legends), ok
+
+    def _start_repair(self, why: object) -> None:
+        if self._repairing.is_set():
+            return
+        self._repairing.set()
+        log.warning("the index needs repair (%s); reopening it in the background", why)
+        threading.Thread(target=self._repair, name="index-repair", daemon=True).start()
+
+    def _repair(self) -> None:
+        try:
+            with self._lock:
+                if not self.settings.chroma_url:
+                    # Chroma caches one client per folder; after a rebuild by another
+                    # process (or a deleted folder) that client points at what is gone.
+                    from chromadb.api.client import SharedSystemClient
+
+                    SharedSystemClient.clear_system_cache()
+                self._store = None
+                self._store_in_sync = False
+                if self._connect(retry_now=True) is not None:
+                    self._sync_store()  # after a rebuild the hashes match: nothing to embed
+        except Exception as error:  # noqa: BLE001 - logged; the next health check retries
+            log.warning("the index could not be repaired yet: %s", error)
+        finally:
+            self._repairing.clear()
 
     # -- the corpus ---------------------------------------------------------------------
 
@@ -294,6 +343,14 @@ class LegendIndex:
         if min_relevance is not None:
             hits = [hit for hit in hits if hit.relevance >= min_relevance]
         return hits[:k]
+
+    def evidence(self, query: str) -> tuple[float, float]:
+        """(best cosine of any legend view, best BM25 score) for ``query``: how strongly
+        the library as a whole matches it, for the refusal decision (0.0 when unknown)."""
+        self.ensure_fresh()
+        nearest = self._nearest(query, 1, None, set(self._legends)) if self._legends else []
+        keyword = self._keyword.search(query, 1)
+        return (nearest[0][1] if nearest else 0.0, keyword[0][1] if keyword else 0.0)
 
     def _nearest(
         self, query: str, k: int, where: dict | None, allowed: set[str]
