@@ -141,8 +141,8 @@ def detail(legend: Legend) -> str:
         parts.append("**Principles it shows:**\n" + "\n".join(f"- {p}" for p in principles))
     parts.append(f"**Try this:** {common.escape(legend.try_this)}")
     parts.append("**Sources:**\n" + "\n".join(f"- {common.source_line(s)}" for s in legend.sources))
-    if legend.status != "confirmed" and legend.status_note:
-        parts.append(f"*Status: {legend.status}. {common.escape(legend.status_note)}*")
+    if note := common.status_note(legend):
+        parts.append(note)
     return "\n\n".join(parts)
 
 

@@ -150,7 +150,7 @@ class _Builder:
 
 def story(legend: Legend) -> str:
     """A legend told briefly for a pack: heading, what happened, source, any caution."""
-    block = f"**{common.heading(legend)}.** {common.brief(legend)}\n\n"
+    block = f"**{common.sentence(common.heading(legend))}** {common.brief(legend)}\n\n"
     block += f"*Source: {common.first_source(legend)}*"
     if note := common.status_note(legend):
         block += f"\n\n{note}"

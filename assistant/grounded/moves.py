@@ -40,7 +40,7 @@ class ChosenMove:
 
 
 class MoveIndex:
-    """Every curated move of a library with its situation's vector."""
+    """Every curated move of a library with its situation's vector and its story's."""
 
     def __init__(self, legends: Iterable[Legend], vectors: TextVectors) -> None:
         self.legends = list(legends)
@@ -49,12 +49,25 @@ class MoveIndex:
             for move in legend.moves
         ]  # fmt: skip
         self.matrix = vectors.matrix([move.when for _, move in self.entries])
+        # The story's situation, one row per move: it tells apart moves whose own
+        # situations read alike but belong to different kinds of trouble.
+        self.story_matrix = vectors.matrix([legend.situation for legend, _ in self.entries])
 
     def similarities(self, query_vector: list[float] | np.ndarray) -> np.ndarray:
         """Cosine similarity of every move's situation to the query (unit vectors)."""
         if not self.entries:
             return np.zeros(0, dtype=np.float32)
         return self.matrix @ np.asarray(query_vector, dtype=np.float32)
+
+    def scores(self, query_vector: list[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(each move's own fit, its ranking score blending in its story's fit)."""
+        if not self.entries:
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty
+        query = np.asarray(query_vector, dtype=np.float32)
+        fit = self.matrix @ query
+        weight = suggest_settings()["story_weight"]
+        return fit, (fit + weight * (self.story_matrix @ query)) / (1 + weight)
 
     def choose(
         self,
@@ -64,27 +77,30 @@ class MoveIndex:
     ) -> list[ChosenMove]:
         """Two or three fitting moves, best first; fewer (or none) when few fit.
 
-        ``retrieved``: ids of the legends retrieval picked (their moves lead among equals);
-        ``allowed``: when given, only moves of these legends are considered.
+        ``retrieved``: ids of the legends retrieval picked: their moves get a head start
+        and a lower floor (retrieval already judged the story fits); a move of any other
+        legend must clear the higher floor on its own. ``allowed``: when given, only moves
+        of these legends are considered.
         """
         settings = suggest_settings()
         preferred = set(retrieved)
-        similarity = self.similarities(query_vector)
+        fit, blended = self.scores(query_vector)
         scored = []
         for row, (legend, move) in enumerate(self.entries):
             if allowed is not None and legend.id not in allowed:
                 continue
-            fit = float(similarity[row])
-            if fit < settings["floor"]:
+            near = legend.id in preferred
+            floor = settings["floor"] if near else settings["elsewhere_floor"]
+            if fit[row] < floor:
                 continue
-            bonus = settings["retrieved_bonus"] if legend.id in preferred else 0.0
-            scored.append((fit + bonus, row, ChosenMove(legend, move, fit)))
+            score = float(blended[row]) + (settings["retrieved_bonus"] if near else 0.0)
+            scored.append((score, row, ChosenMove(legend, move, float(fit[row]))))
         scored.sort(key=lambda item: (-item[0], item[1]))
         chosen: list[tuple[float, int, ChosenMove]] = []
         for score, row, candidate in scored:
             if len(chosen) == 3:
                 break
-            if len(chosen) == 2 and score < chosen[0][0] - settings["third_move_margin"]:
+            if chosen and score < chosen[0][0] - settings["next_move_margin"]:
                 break
             same_legend = sum(c.legend.id == candidate.legend.id for _, _, c in chosen)
             if same_legend >= settings["per_legend"]:

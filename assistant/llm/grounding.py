@@ -118,6 +118,7 @@ def _legend_texts(legend: Legend) -> list[str]:
         legend.outcome,
         legend.retelling,
         legend.try_this,
+        legend.status_note or "",  # every mode shows it beside an unconfirmed legend
         *legend.lessons,
         # The legend's own teaching material: a name in a move or a role-play is trusted
         # only when the legend it belongs to was given.
