@@ -134,7 +134,7 @@ class Assistant:
         refusal = None
         if plan.intent == "new":  # follow-ups refine a question already judged answerable
             vector = self.index.embedder.embed_query(plan.query)  # cached: the search's vector
-            refusal = decide_refusal(self.index, plan.message, vector, hits)
+            refusal = decide_refusal(self.index, plan.message, vector, hits, state["facets"])
         shown = [] if refusal else choose(hits, plan, show_threshold(self.index),
                                           keep_best=plan.intent == "new")  # fmt: skip
         if not shown and refusal is None:

@@ -88,7 +88,7 @@ def fit_mode(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     return {"dev_items": len(rows), "examples": len(examples), "C": c, "cv_accuracy": accuracy}
 
 
-def _out_of_fold(features, labels, is_dev, c) -> list[dict[str, float]]:
+def _out_of_fold(features, labels, is_dev, c, balanced=False) -> list[dict[str, float]]:
     """Class probabilities of each dev item from a model fitted without it (and its fold)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -99,7 +99,9 @@ def _out_of_fold(features, labels, is_dev, c) -> list[dict[str, float]]:
     out: list[dict[str, float]] = [{} for _ in dev_rows]
     for train, held in folds.split(dev_rows, dev_labels):
         rows = np.concatenate([dev_rows[train], np.flatnonzero(~is_dev)])
-        model = fit_classifier(features[rows], [labels[i] for i in rows], c, "cv", {})
+        model = fit_classifier(
+            features[rows], [labels[i] for i in rows], c, "cv", {}, balanced=balanced
+        )
         for i in held:
             out[i] = model.probabilities(features[dev_rows[i]])
     return out
@@ -130,6 +132,19 @@ def _choose_policy(features, labels, is_dev) -> tuple[float, float, float, float
     return best
 
 
+def _choose_no_fit_threshold(scores: list[float], truth: list[bool]) -> tuple[float, float, float]:
+    """(threshold, recall, wrong refusals): the lowest threshold on the no-fit score whose
+    wrong refusals of answerable dev questions stay within MAX_WRONG_REFUSAL."""
+    answerable = [s for s, t in zip(scores, truth, strict=True) if not t]
+    no_fit = [s for s, t in zip(scores, truth, strict=True) if t]
+    for step in range(5, 100):
+        threshold = step / 100
+        wrong = sum(s >= threshold for s in answerable) / max(1, len(answerable))
+        if wrong <= MAX_WRONG_REFUSAL:
+            return threshold, sum(s >= threshold for s in no_fit) / max(1, len(no_fit)), wrong
+    return 1.0, 0.0, 0.0
+
+
 def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     """Fit the policy model (``refusal_model.json``) and the fit model (``fit_model.json``)."""
     embed = legend_index.embedder.embed_query
@@ -139,9 +154,10 @@ def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     # Policy: what the message asks for, read from its embedding and word cues.
     rows = [(i.question, i.refusal or refusal.ANSWER) for i in dev] + examples
     is_dev = np.asarray([True] * len(dev) + [False] * len(examples))
-    features = np.vstack([refusal.policy_features(text, embed(text)) for text, _ in rows])
+    policy_features = np.vstack([refusal.policy_features(text, embed(text)) for text, _ in rows])
+    policy_is_dev = is_dev
     labels = [label for _, label in rows]
-    policy_c, threshold, recall, wrong = _choose_policy(features, labels, is_dev)
+    policy_c, threshold, recall, wrong = _choose_policy(policy_features, labels, is_dev)
     policy_meta = {
         "fitted_on": ["dev", "refusal_examples.yaml"],
         "dev_items": len(dev),
@@ -151,7 +167,9 @@ def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
         "cv_wrong_refusal": round(wrong, 4),
         "fitted_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    policy = fit_classifier(features, labels, policy_c, legend_index.embedder.name, policy_meta)
+    policy = fit_classifier(
+        policy_features, labels, policy_c, legend_index.embedder.name, policy_meta
+    )
     policy.save(refusal.REFUSAL_MODEL)
 
     # Fit: does the library cover the message? Answerable vs no-fit questions only.
@@ -164,7 +182,9 @@ def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     texts = fit_rows + fit_examples
     features = np.vstack(
         [
-            refusal.fit_features(legend_index, text, legend_index.search(text, 3))
+            refusal.fit_features(
+                legend_index, text, legend_index.search(text, 3), legend_index.facets(text)
+            )
             for text, _ in texts
         ]
     )
@@ -178,10 +198,32 @@ def fit_refusal(legend_index: LegendIndex, dev: list[EvalItem]) -> dict:
     fit, fit_c, fit_accuracy = _fit_best(
         features, [label for _, label in texts], is_dev, "relevance features", meta, True
     )
+    # No-fit: the mean of the two models' no-fit probabilities, cross-validated on dev.
+    policy_oof = dict(
+        zip(
+            [q for q, _ in rows[: len(dev)]],
+            _out_of_fold(policy_features, labels, policy_is_dev, policy_c),
+            strict=True,
+        )
+    )
+    fit_oof = _out_of_fold(features, [label for _, label in texts], is_dev, fit_c, True)
+    scores = [
+        (policy_oof[text]["no-fit"] + probabilities["no-fit"]) / 2
+        for (text, _), probabilities in zip(fit_rows, fit_oof, strict=True)
+    ]
+    truth = [label == "no-fit" for _, label in fit_rows]
+    threshold, recall, wrong = _choose_no_fit_threshold(scores, truth)
+    fit.meta.update(
+        no_fit_threshold=threshold,
+        cv_no_fit_recall=round(recall, 4),
+        cv_no_fit_wrong_refusal=round(wrong, 4),
+    )
     fit.save(refusal.FIT_MODEL)
     refusal.reload()
     return {
         "policy": policy_meta,
-        "fit": {"dev_items": len(fit_rows), "C": fit_c, "cv_accuracy": round(fit_accuracy, 4)},
+        "fit": {"dev_items": len(fit_rows), "C": fit_c, "cv_accuracy": round(fit_accuracy, 4)}
+        | {k: fit.meta[k] for k in ("no_fit_threshold", "cv_no_fit_recall")}
+        | {"cv_no_fit_wrong_refusal": round(wrong, 4)},
         "examples": len(examples),
     }

@@ -9,7 +9,8 @@ Two fitted decisions, both logistic regressions trained on the dev split and
   invention, instructions, abuse;
 - the fit model (``fit_model.json``) reads how well the library covers the message
   (learned relevance, cosine, BM25, a named theme or company): fits or no-fit.
-  A question is refused as no-fit only when both models say so.
+  A question is refused as no-fit when the mean of the two models' no-fit probabilities
+  reaches a threshold chosen on dev (at most 1% of answerable dev questions refused).
 
 A question that names a theme or principle the library covers is never refused as no-fit.
 """
@@ -28,7 +29,7 @@ from assistant.linear_model import LinearClassifier, load_classifier
 from assistant.word_cues import cue_features
 from corpus.schema import THEMES
 from index.legend_index import LegendIndex, SearchHit
-from index.query_facets import named_topics
+from index.query_facets import QueryFacets, named_topics
 from index.relevance import DEFAULT_MIN_RELEVANCE
 
 REFUSAL_MODEL = Path(__file__).with_name("refusal_model.json")
@@ -54,20 +55,21 @@ FIT_FEATURES = (
 )
 
 
-def fit_features(legend_index: LegendIndex, message: str, hits: list[SearchHit]) -> np.ndarray:
+def fit_features(
+    legend_index: LegendIndex, message: str, hits: list[SearchHit], facets: QueryFacets
+) -> np.ndarray:
     """How well the library covers ``message``: see :data:`FIT_FEATURES`."""
     relevances = [hit.relevance for hit in hits[:2]] + [0.0, 0.0]
-    nearest = legend_index.search(message, 1, retriever="vector")
-    keyword = legend_index.search(message, 1, retriever="bm25")
+    top_cosine, top_keyword = legend_index.evidence(message)
     return np.asarray(
         [
             relevances[0],
             relevances[1],
             hits[0].score if hits else -10.0,
-            nearest[0].score if nearest else 0.0,
-            math.log1p(keyword[0].score) if keyword else 0.0,
+            top_cosine,
+            math.log1p(top_keyword),
             float(bool(named_topics(message))),
-            float(bool(legend_index.facets(message).companies)),
+            float(bool(facets.companies)),
         ],
         dtype=np.float64,
     )
@@ -95,55 +97,52 @@ def reload() -> None:
     _fit_model.cache_clear()
 
 
-def message_kind(message: str, vector) -> str:
-    """What the policy model makes of the message: a policy kind when its probability
-    reaches the fitted ``policy_threshold``, else answer or no-fit (the likelier)."""
-    features = policy_features(message, vector)
-    model = _policy_model(len(features))
-    if model is None:  # no fitted weights for this embedding model
-        return ANSWER
-    probabilities = model.probabilities(features)
-    kind = max(POLICY_KINDS, key=probabilities.__getitem__)
-    if probabilities[kind] >= float(model.meta.get("policy_threshold", 0.5)):
-        return kind
-    return max((ANSWER, "no-fit"), key=probabilities.__getitem__)
-
-
-def library_lacks(legend_index: LegendIndex, message: str, hits: list[SearchHit]) -> bool:
-    """True when the library's evidence for ``message`` is weak (the fit model's call).
-
-    Without vectors (degraded search) the relevance is on the older cosine-like scale and
-    the calibrated threshold decides.
-    """
-    if not hits:
-        return True
+def no_fit_score(
+    legend_index: LegendIndex,
+    message: str,
+    hits: list[SearchHit],
+    facets: QueryFacets,
+    policy_no_fit: float,
+) -> tuple[float, float]:
+    """(score, threshold): the mean of the policy model's and the fit model's no-fit
+    probabilities, and the threshold fitted on dev. Without vectors (degraded search) the
+    relevance is on the older cosine-like scale and the calibrated threshold decides."""
     model = _fit_model()
     if legend_index.degraded or model is None:
-        return hits[0].relevance < DEFAULT_MIN_RELEVANCE
-    return model.predict(fit_features(legend_index, message, hits))[0] != FITS
+        return float(hits[0].relevance < DEFAULT_MIN_RELEVANCE), 0.5
+    features = fit_features(legend_index, message, hits, facets)
+    fit_no_fit = model.probabilities(features)["no-fit"]
+    return (policy_no_fit + fit_no_fit) / 2, float(model.meta.get("no_fit_threshold", 0.5))
 
 
 def decide_refusal(
-    legend_index: LegendIndex, message: str, vector, hits: list[SearchHit]
+    legend_index: LegendIndex,
+    message: str,
+    vector,
+    hits: list[SearchHit],
+    facets: QueryFacets | None = None,
 ) -> str | None:
     """The refusal kind for a new question, or None to answer it.
 
     Personal data, invention, instructions and abuse are refused on the message alone.
-    No-fit needs both: the message reads as off-topic and the library's evidence is weak;
-    and a message naming a covered theme is never refused as no-fit.
+    No-fit weighs the message (policy model) and the library's evidence (fit model)
+    together; a message naming a covered theme is never refused as no-fit.
     """
     if not hits:
         return "no-fit"
-    kind = message_kind(message, vector)
-    if kind in POLICY_KINDS:
+    features = policy_features(message, vector)
+    model = _policy_model(len(features))
+    if model is None:  # another embedding model: the calibrated threshold decides
+        return "no-fit" if hits[0].relevance < DEFAULT_MIN_RELEVANCE else None
+    probabilities = model.probabilities(features)
+    kind = max(POLICY_KINDS, key=probabilities.__getitem__)
+    if probabilities[kind] >= float(model.meta.get("policy_threshold", 0.5)):
         return kind
-    if (
-        kind == "no-fit"
-        and not named_topics(message)
-        and library_lacks(legend_index, message, hits)
-    ):
-        return "no-fit"
-    return None
+    if named_topics(message):
+        return None
+    facets = facets if facets is not None else legend_index.facets(message)
+    score, threshold = no_fit_score(legend_index, message, hits, facets, probabilities["no-fit"])
+    return "no-fit" if score >= threshold else None
 
 
 @cache
