@@ -42,6 +42,9 @@ _JOINERS = ("\u200c", "\u200d")  # zero-width non-joiner and joiner
 # Latin text needs them to display right, and unlike overrides and isolates they
 # cannot reorder the characters around them.
 _KEPT = ("\n", "\t", "\u200e", "\u200f", "\u061c")
+# Every character but tab, newline and printable ASCII: only these can be unsafe, and
+# English text has few, so a scan for them replaces a Python loop over every character.
+_CANDIDATES = re.compile(r"[^\t\n\x20-\x7e]")
 
 
 def is_unsafe(char: str) -> bool:
@@ -49,6 +52,10 @@ def is_unsafe(char: str) -> bool:
     if char in _KEPT:
         return False
     return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _any_unsafe(text: str) -> bool:
+    return any(is_unsafe(match.group()) for match in _CANDIDATES.finditer(text))
 
 
 def _joins(text: str, index: int) -> bool:
@@ -65,7 +72,7 @@ def clean(text: str) -> str:
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
-    if not any(is_unsafe(char) for char in text):
+    if not _any_unsafe(text):
         return text
     return "".join(
         char
@@ -107,4 +114,4 @@ def visible(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     """True when ``text`` holds any character :func:`clean` would remove."""
-    return any(is_unsafe(char) for char in text) or bool(_LINE_BREAKS.search(text))
+    return _any_unsafe(text) or bool(_LINE_BREAKS.search(text))
