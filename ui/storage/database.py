@@ -16,7 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -101,6 +108,17 @@ def database_url() -> str:
     return normalise_url(get_settings().database_url)
 
 
+def _bad_url(url: str, error: Exception) -> StorageUnavailable:
+    # The URL may hold a password: name its scheme only, and the reason in one line.
+    scheme = url.partition("://")[0] or "(none)"
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, ImportError | NoSuchModuleError):
+        reason = f"no driver for {scheme!r} is installed ({reason})"
+    return StorageUnavailable(
+        f"LEGENDS_DATABASE_URL is not a usable database URL ({scheme}://...): {reason}"
+    )
+
+
 def describe(url: str) -> str:
     """A short, password-free name for the database at ``url``, for error messages."""
     parsed = make_url(normalise_url(url))
@@ -160,7 +178,11 @@ def get_engine(url: str | None = None) -> Engine:
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _create_engine(url)
+            try:
+                describe(url)  # parses the URL: a bad port or bracket fails here
+                engine = _create_engine(url)
+            except (ArgumentError, NoSuchModuleError, ImportError, ValueError, OSError) as error:
+                raise _bad_url(url, error) from None
             try:
                 with engine.connect():
                     pass

