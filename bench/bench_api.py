@@ -9,7 +9,8 @@ running_server), then one keep-alive httpx client asks one question at a time:
   case number), so every one is embedded and searched afresh;
 - follow-ups: "tell me more about the first one" with the conversation_id passed back.
 For comparison the page's /chat endpoint answers the same 20 questions over Gradio's
-HTTP protocol in the same server. Prints p50 and p95 of each.
+HTTP protocol in the same server, and GET /api/v1/themes shows what HTTP and JSON cost
+without any answer. Prints p50 and p95 of each.
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ def main() -> None:
             lambda c: ask(http, "tell me more about the first one", c), conversations
         )
         page = timed(lambda q: page_chat(http, q), QUESTIONS)
+        floor = timed(lambda _: http.get("api/v1/themes").json(), QUESTIONS, rounds=3)
     print(line("JSON POST /api/v1/ask, repeated questions", repeated))
     print(line("JSON POST /api/v1/ask, unique questions", unique))
     print(line("JSON POST /api/v1/ask, follow-ups with conversation_id", follow_ups))
     print(line("page /chat over HTTP (POST + event stream), same questions", page))
+    print(line("GET /api/v1/themes (the HTTP and JSON floor, no answer)", floor))
 
 
 if __name__ == "__main__":
