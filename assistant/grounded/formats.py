@@ -21,7 +21,7 @@ from corpus.schema import THEMES, Legend
 
 FORMATS_FILE = Path(__file__).resolve().parents[1] / "prompts" / "formats.yaml"
 DEFAULT_FORMAT = "pack"
-TITLE_WORDS = 12
+TITLE_WORDS = 14
 
 
 @cache
@@ -75,20 +75,37 @@ def _title_patterns() -> tuple[list[re.Pattern], list[re.Pattern]]:
     return leading, trailing
 
 
+# Where a request splits into parts: " - ", ": ", and commas outside brackets.
+# A part that is only one of these says nothing about the topic ("need a session on that").
+PRONOUNS = {"that", "this", "it", "them", "these", "those", "one"}
+PARTS = re.compile(r"\s+[-–—]\s+|:\s+|,\s+(?![^()]*\))|;\s+")
+
+
 def topic_of(request: str) -> str:
     """The request without its scaffolding: what the pack is about ('' when nothing is left)."""
-    text = " ".join(request.split())
-    leading, trailing = _title_patterns()
-    for pattern in leading:  # in order, once each: "a" "10-minute" "huddle" "on" ...
-        text = pattern.sub("", text, count=1)
-    text = text.rstrip(" ?!.")
-    for pattern in trailing:
-        text = pattern.sub("", text, count=1).rstrip(" ,;:")
-    text = text.strip(" ,;:-—")
-    words = text.split()
+    text = " ".join(request.split()).rstrip(" ?!.")
+    kept = [part for part in map(_strip_part, PARTS.split(text)) if part]
+    topic = ", ".join(kept)
+    words = topic.split()
     if len(words) > TITLE_WORDS:
-        text = " ".join(words[:TITLE_WORDS]) + "…"
-    return text
+        topic = " ".join(words[:TITLE_WORDS]).rstrip(" ,;:") + "…"
+    return topic
+
+
+def _strip_part(part: str) -> str:
+    leading, trailing = _title_patterns()
+    part = _strip_trailing(part, trailing)  # "... for my team meeting" before "for" goes
+    for pattern in leading:  # in order, once each: "a" "10-minute" "huddle" "on" ...
+        part = pattern.sub("", part, count=1)
+    part = _strip_trailing(part, trailing).strip(" ,;:-—")
+    return "" if part.casefold() in PRONOUNS else part
+
+
+def _strip_trailing(part: str, trailing: list[re.Pattern]) -> str:
+    part = part.rstrip(" ?!.")
+    for pattern in trailing:
+        part = pattern.sub("", part, count=1).rstrip(" ,;:")
+    return part
 
 
 def pack_title(request: str, legends: list[Legend], preferred_themes=frozenset()) -> str:
