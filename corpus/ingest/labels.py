@@ -86,8 +86,7 @@ class _MultiLabel:
             return [{} for _ in range(len(vectors))]
         # Every label's logistic regression at once: sigmoid(x . w + b), as predict_proba.
         labels = list(self.models)
-        weights = np.vstack([self.models[label].coef_[0] for label in labels])
-        bias = np.array([self.models[label].intercept_[0] for label in labels])
+        weights, bias = _stacked([self.models[label] for label in labels])
         matrix = 1.0 / (1.0 + np.exp(-(vectors @ weights.T + bias)))
         return [dict(zip(labels, map(float, row), strict=True)) for row in matrix]
 
@@ -97,6 +96,20 @@ class _MultiLabel:
         if not kept and keep_one and ranked:
             kept = ranked[:1]
         return kept
+
+
+def _stacked(models: list) -> tuple[np.ndarray, np.ndarray]:
+    """The weights and intercepts of binary logistic regressions as one matrix (cached)."""
+    key = tuple(id(model) for model in models)
+    cached = _STACKS.get(key)
+    if cached is None or cached[0] is not models[0]:
+        weights = np.vstack([model.coef_[0] for model in models])
+        bias = np.array([model.intercept_[0] for model in models])
+        cached = _STACKS[key] = (models[0], weights, bias)  # the model held: ids stay valid
+    return cached[1], cached[2]
+
+
+_STACKS: dict[tuple, tuple] = {}
 
 
 def _fit_binary(vectors: np.ndarray, targets: np.ndarray):
@@ -257,7 +270,10 @@ class LabelModel:
     def _industries(self, vectors: np.ndarray) -> list[str | None]:
         if self.industry_model is None:
             return [None] * len(vectors)
-        probabilities = self.industry_model.predict_proba(vectors)
+        # One-vs-rest, as OneVsRestClassifier.predict_proba: each class's sigmoid, normalised.
+        weights, bias = _stacked(self.industry_model.estimators_)
+        scores = 1.0 / (1.0 + np.exp(-(vectors @ weights.T + bias)))
+        probabilities = scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
         classes = list(self.industry_model.classes_)
         out: list[str | None] = []
         for row in probabilities:
