@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -133,9 +134,7 @@ class _OnnxRunner:
         # machine that slows every query down.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.intra_op_num_threads = 2
-        self.session = onnxruntime.InferenceSession(
-            str(onnx_file), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = _optimized_session(onnxruntime, onnx_file, options)
         self.tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
@@ -164,6 +163,40 @@ class _OnnxRunner:
         summed = (hidden * mask[..., None]).sum(axis=1)
         pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def _optimized_session(onnxruntime, onnx_file: Path, options):
+    """An inference session over the graph-optimised copy of ``onnx_file``.
+
+    Optimising the graph (operator fusions) is most of the time it takes to open a
+    session: it is done once, the result saved beside the export (per onnxruntime
+    version), and later sessions load that copy with optimisation off. Same operators,
+    same vectors; a copy that cannot be read is made again.
+    """
+    level = onnxruntime.GraphOptimizationLevel
+    optimized = onnx_file.with_name(f"{onnx_file.stem}.ort-{onnxruntime.__version__}.onnx")
+    providers = ["CPUExecutionProvider"]
+    if optimized.exists():
+        options.graph_optimization_level = level.ORT_DISABLE_ALL
+        try:
+            return onnxruntime.InferenceSession(str(optimized), options, providers=providers)
+        except Exception:  # noqa: BLE001 - a damaged copy: optimise again below
+            optimized.unlink(missing_ok=True)
+    try:
+        handle, temp = tempfile.mkstemp(dir=onnx_file.parent, suffix=".ort.part")
+    except OSError:  # a read-only cache: optimise in memory, every time
+        return onnxruntime.InferenceSession(str(onnx_file), options, providers=providers)
+    os.close(handle)
+    # Extended, not "all": the saved graph must not hold layouts tied to this CPU.
+    options.graph_optimization_level = level.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = temp
+    try:
+        session = onnxruntime.InferenceSession(str(onnx_file), options, providers=providers)
+        os.replace(temp, optimized)  # atomic: a concurrent process sees all of it or none
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return session
 
 
 @cache
