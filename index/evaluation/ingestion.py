@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest.mock import patch
 
 import yaml
 
@@ -173,18 +174,12 @@ class IngestionFigures:
 @contextmanager
 def temporary_home() -> Iterator[Path]:
     """A fresh, empty ``LEGENDS_HOME`` for the duration, the environment restored after."""
-    old = {name: os.environ.get(name) for name in ("LEGENDS_HOME", "LEGENDS_LIBRARY_DIR")}
-    with tempfile.TemporaryDirectory(prefix="legends-ingest-eval-") as folder:
-        os.environ["LEGENDS_HOME"] = folder
+    with (
+        tempfile.TemporaryDirectory(prefix="legends-ingest-eval-") as folder,
+        patch.dict(os.environ, {"LEGENDS_HOME": folder}),
+    ):
         os.environ.pop("LEGENDS_LIBRARY_DIR", None)  # the packaged library is present
-        try:
-            yield Path(folder)
-        finally:
-            for name, value in old.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        yield Path(folder)
 
 
 def _mentions(legend: Legend, keys: list[str]) -> bool:
