@@ -26,21 +26,32 @@ def suggestion(chosen: list[ChosenMove], retrieved: list[Legend]) -> tuple[str, 
     """
     if not chosen:
         return _no_fitting_move(retrieved), list(retrieved)
+    # The story retrieval found best may be one of the user's own, not yet reviewed: it
+    # still leads, with a generic prompt that says what it is.
+    unreviewed = retrieved[0] if retrieved and not has_material(retrieved[0]) else None
+    used = ([unreviewed] if unreviewed else []) + _legends_of(chosen)
     limit = suggest_settings()["word_limit"]
     moves = list(chosen)
     # Fewer moves, then shorter citations, until the answer fits on a screen mid-call.
     while True:
         for with_title in (True, False):
-            text = _render(moves, with_title)
+            text = _render(moves, with_title, unreviewed)
             if words(text) <= limit:
-                return text, _legends_of(moves)
+                return text, [lg for lg in used if lg in _legends_of(moves) or lg is unreviewed]
         if len(moves) == 1:
-            return text, _legends_of(moves)
+            return text, [lg for lg in used if lg in _legends_of(moves) or lg is unreviewed]
         moves.pop()
 
 
-def _render(moves: list[ChosenMove], with_title: bool) -> str:
-    lines = ["**Try now:**"]
+def _render(moves: list[ChosenMove], with_title: bool, unreviewed: Legend | None = None) -> str:
+    lines = []
+    if unreviewed is not None:
+        lines += [
+            f"**Not yet reviewed:** *{cite(unreviewed, with_title)}*",
+            f"{generic_label()} {common.sentence(generic().moves[0].do)}",
+            "",
+        ]
+    lines.append("**Try now:**")
     for number, chosen in enumerate(moves, 1):
         lines.append(f"{number}. {common.escape(common.sentence(chosen.move.do))}")
         lines.append(f"   *{cite(chosen.legend, with_title)}*")
