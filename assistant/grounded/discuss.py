@@ -13,6 +13,8 @@ keeps its disputed or widely-reported note.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.grounded import common
@@ -185,12 +187,22 @@ def compare_question(legends: list[Legend]) -> str | None:
     if len(legends) < 2:
         return None
     first, second = legends[0], legends[1]
-    if first.company.casefold() == second.company.casefold():
+    if same := _same_company(first.company, second.company):
         names = (f'"{common.escape(first.title)}"', f'"{common.escape(second.title)}"')
-        subject = f"the two {common.escape(first.company)} stories, {names[0]} and {names[1]}"
+        subject = f"the two {common.escape(same)} stories, {names[0]} and {names[1]}"
     else:
         subject = f"the {common.escape(first.company)} and {common.escape(second.company)} stories"
     return f"Set {subject} side by side: what do they have in common, and what is different?"
+
+
+def _same_company(first: str, second: str) -> str | None:
+    """The shared name when two company names are one company ("LEGO" and "LEGO (Shop@Home,
+    Canada)"), else None."""
+    bare = [re.sub(r"\s*\(.*?\)", "", name).strip() for name in (first, second)]
+    short, long = sorted(bare, key=len)
+    if long.casefold() == short.casefold() or long.casefold().startswith(short.casefold() + " "):
+        return short
+    return None
 
 
 def _capitalised(text: str) -> str:
