@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.disk import DiskFull, is_disk_full
 from corpus.loader import CorpusLoad, LegendProblem, load_corpus
 from corpus.schema import Legend
 from corpus.settings import Settings, get_settings
@@ -135,10 +136,16 @@ class LegendIndex:
                 if self.settings.chroma_url:
                     self._unavailable(error)
                     return None
+                self._raise_if_disk_full(error)  # no room is not a broken index
                 self._store = self._rebuild_local(error)
             self.store_error = None
             self._store_in_sync = False
             return self._store
+
+    def _raise_if_disk_full(self, error: BaseException) -> None:
+        """A full disk is said as such, and the index is left where it is (not set aside)."""
+        if is_disk_full(error):
+            raise DiskFull(f"the index at {self.settings.index_dir}") from error
 
     def _unavailable(self, error: Exception) -> None:
         if self.store_error is None:
@@ -250,7 +257,11 @@ class LegendIndex:
         if not ids:  # an empty corpus: nothing to search, but still a valid snapshot
             matrix = np.zeros((0, 0), dtype=np.float32)
         fingerprint = self._fingerprint()
-        snapshot.save(self.settings.index_dir, ids, matrix, fingerprint)
+        try:
+            snapshot.save(self.settings.index_dir, ids, matrix, fingerprint)
+        except OSError as error:
+            self._raise_if_disk_full(error)
+            raise
         self._snapshot = VectorSnapshot(ids, matrix, fingerprint)
 
     def sync(self, *, rebuild: bool = False, progress: bool = False) -> SyncReport:
@@ -269,6 +280,7 @@ class LegendIndex:
             if self.settings.chroma_url:
                 self._unavailable(error)
                 raise StoreUnavailable(str(error)) from error
+            self._raise_if_disk_full(error)
             self._store = self._rebuild_local(error)
             store = self._store
             report = sync_store(
@@ -368,6 +380,7 @@ class LegendIndex:
             if self.settings.chroma_url:
                 self._unavailable(error)
                 return []
+            self._raise_if_disk_full(error)
             with self._lock:
                 self._store = self._rebuild_local(error)
                 self._sync_store()

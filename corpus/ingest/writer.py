@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
+from corpus.disk import DiskFull, is_disk_full
 from corpus.schema import SLUG, Legend, Source
 from corpus.settings import Settings
 
@@ -127,22 +128,31 @@ def _check_same_story(target: Path, legend: Legend) -> None:
 def write_legend(folder: Path, legend: Legend) -> Path:
     """Write ``legend`` to ``folder/<id>.md`` atomically; return the path.
 
-    Raises :class:`WouldOverwrite` instead of replacing a file that tells another story.
+    Raises :class:`WouldOverwrite` instead of replacing a file that tells another story,
+    and :class:`corpus.disk.DiskFull` (an ``OSError`` saying "disk full") when there is
+    no room: the old file, if any, is then untouched.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{legend.id}.md"
     if target.exists():
         _check_same_story(target, legend)
     text = legend_to_markdown(legend)
-    descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{legend.id}.", suffix=".tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{legend.id}.", suffix=".tmp")
+    except OSError as error:
+        if is_disk_full(error):
+            raise DiskFull(f"legend files in {folder}") from error
+        raise
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        if is_disk_full(error):
+            raise DiskFull(f"legend files in {folder}") from error
         raise
     return target
 

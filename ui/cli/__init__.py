@@ -2,6 +2,7 @@
 
 import sys
 
+from corpus.disk import is_disk_full
 from corpus.settings import SettingsError
 from ui.cli.app import app
 
@@ -19,7 +20,16 @@ def main() -> None:
         if storage is not None and isinstance(error, storage.StorageUnavailable):
             print(f"Error: {error}", file=sys.stderr)
             raise SystemExit(1) from None
+        if is_disk_full(error):  # any layer: one line, never a traceback or a repair
+            print(f"Error: {_disk_full_line(error)}", file=sys.stderr)
+            raise SystemExit(1) from None
         raise
+
+
+def _disk_full_line(error: BaseException) -> str:
+    text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    text = (text.strip().splitlines() or ["no space left on device"])[0]
+    return text if text.startswith("disk full") else f"disk full: {text}"
 
 
 __all__ = ["app", "main"]

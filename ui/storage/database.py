@@ -27,6 +27,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from corpus.disk import is_disk_full
 from corpus.sanitize import clean
 from corpus.settings import get_settings
 
@@ -44,6 +45,10 @@ _SCHEMA_LOCK_KEY = 0x1E6E_D5
 
 class StorageUnavailable(RuntimeError):
     """The database cannot be reached; the message names it (never its password)."""
+
+
+class StorageFull(StorageUnavailable):
+    """The database's disk is full: nothing is wrong with it, there is no room to write."""
 
 
 class Base(DeclarativeBase):
@@ -205,12 +210,21 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
     """
     engine = get_engine(url)
     factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        try:
-            session.connection()
-        except OperationalError as error:
-            raise _unavailable(str(engine.url), error) from None
-        yield session
+    try:
+        with factory() as session, session.begin():
+            try:
+                session.connection()
+            except OperationalError as error:
+                raise _unavailable(str(engine.url), error) from None
+            yield session
+    except OperationalError as error:
+        # Raised by a write or the commit: a full disk is said as such, never a traceback.
+        if is_disk_full(error):
+            raise StorageFull(
+                f"disk full: {describe(str(engine.url))} has no room to store this; "
+                "free some space and try again"
+            ) from None
+        raise
 
 
 def dispose_engines() -> None:

@@ -6,7 +6,7 @@ import logging
 
 import gradio as gr
 
-from ui.storage.database import StorageUnavailable
+from ui.storage.database import StorageFull, StorageUnavailable
 from ui.storage.submissions import InvalidSubmission, add_submission, validate
 from ui.web.access import Access, RateLimited
 from ui.web.cards import escape_user_text
@@ -15,6 +15,10 @@ log = logging.getLogger("legends.web")
 STORE_DOWN = (
     "our story box is out of reach for a moment. Your story is still here: "
     "please try again in a minute."
+)
+STORE_FULL = (
+    "our story box is full just now. Your story is still here: please try again later, "
+    "or keep a copy of it."
 )
 INTRO = (
     "Seen or lived a moment of great (or awful) customer service? Tell us. "
@@ -32,6 +36,9 @@ def submit(story: str, company: str, name: str, access: Access, request: gr.Requ
     except (InvalidSubmission, RateLimited) as error:
         # The text stays in the form, so nothing the visitor typed is lost.
         return f"**Not sent yet:** {error}", story, company, name
+    except StorageFull as error:
+        log.warning("A shared story could not be stored: %s", error)  # one line, no traceback
+        return f"**Not sent yet:** {STORE_FULL}", story, company, name
     except StorageUnavailable:
         log.exception("A shared story could not be stored")
         return f"**Not sent yet:** {STORE_DOWN}", story, company, name
