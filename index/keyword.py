@@ -6,11 +6,33 @@ nothing needs to be persisted.
 
 from __future__ import annotations
 
-import bm25s
+import sys
 
 from corpus.schema import Legend
 from corpus.text import search_stop_words, stems
 
+
+def _import_bm25s():
+    """bm25s, imported without SciPy when nothing has loaded SciPy yet.
+
+    bm25s imports ``scipy.sparse`` when it can, and that module (with SciPy's array API
+    layer, which loads most of NumPy's submodules) was a good part of a cold search's
+    start. bm25s's NumPy back end, used below, gives the same scores without it.
+    """
+    if "bm25s" in sys.modules:
+        return sys.modules["bm25s"]
+    hide = "scipy.sparse" not in sys.modules
+    if hide:
+        sys.modules["scipy.sparse"] = None  # an ImportError for bm25s, which it expects
+    try:
+        import bm25s
+    finally:
+        if hide and "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"] is None:
+            del sys.modules["scipy.sparse"]  # anyone else imports SciPy as usual
+    return bm25s
+
+
+bm25s = _import_bm25s()
 STOPWORDS = search_stop_words()
 
 
@@ -31,7 +53,7 @@ class KeywordIndex:
         self._bm25: bm25s.BM25 | None = None
         if legends:
             corpus = [_tokens(_weighted_text(legend)) for legend in legends]
-            self._bm25 = bm25s.BM25()
+            self._bm25 = bm25s.BM25(csc_backend="numpy")
             self._bm25.index(_as_tokenized(corpus), show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
