@@ -9,6 +9,7 @@ two conversations). Visitors from beyond loopback arrive through the trusted pro
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import httpx
@@ -16,7 +17,7 @@ import pytest
 
 from corpus.loader import load_corpus
 from corpus.schema import INDUSTRIES, THEMES
-from tests.ui.web.conftest import seeded_server
+from tests.ui.web.conftest import ARTIFACTS, seeded_server
 
 pytestmark = pytest.mark.slow
 PASSWORD = "tr4iner-only"
@@ -360,3 +361,30 @@ def test_conversations_are_capped_in_number(public):
     for kept in ids[1:]:
         again = {"message": "any others?", "conversation_id": kept}
         assert public.post("/api/v1/ask", json=again).json()["conversation_id"] == kept
+
+
+def test_docs_page_in_the_browser_lists_and_tries_the_endpoints(browser, server):
+    """The docs render from the schema in real Chromium and "Try it" calls the API."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "api/docs")
+        operations = page.locator("details.op")
+        operations.first.wait_for()
+        assert operations.count() == 6
+        summaries = " ".join(operations.locator("summary").all_inner_texts())
+        for path in ("/api/v1/ask", "/api/v1/search", "/api/v1/packs", "/api/v1/themes"):
+            assert path in summaries
+        ask = page.locator("details#ask_api_v1_ask_post")
+        ask.locator("summary").click()
+        ask.locator("textarea").fill('{"message": "stories about bereavement"}')
+        ask.get_by_role("button", name="Try it").click()
+        page.wait_for_function(
+            "document.querySelector('details#ask_api_v1_ask_post .status')"
+            ".textContent.startsWith('200')"
+        )
+        shown = json.loads(ask.locator("pre").inner_text())
+        assert shown["legends"] and shown["conversation_id"]
+        page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)
+    finally:
+        context.close()
