@@ -103,6 +103,8 @@ class MoveIndex:
             if chosen and score < chosen[0][0] - settings["next_move_margin"]:
                 break
             same_legend = sum(c.legend.id == candidate.legend.id for _, _, c in chosen)
+            if chosen and not same_legend and candidate.similarity < settings["later_floor"]:
+                continue  # a move from another story must fit on its own, not ride on its story
             if same_legend >= settings["per_legend"]:
                 continue
             if any(
