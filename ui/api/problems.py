@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MEDIA_TYPE = "application/problem+json"
@@ -20,6 +20,7 @@ TYPES = {
     405: "urn:service-legends:problem:method-not-allowed",
     422: "urn:service-legends:problem:invalid-input",
     429: "urn:service-legends:problem:rate-limited",
+    500: "urn:service-legends:problem:server-error",
     503: "urn:service-legends:problem:busy",
 }
 
@@ -99,6 +100,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(API_PREFIX):
             return _validation_problem(error)
         return await request_validation_exception_handler(request, error)
+
+    # Starlette's error middleware calls this, then re-raises, so the traceback is logged.
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception):
+        if request.url.path.startswith(API_PREFIX):
+            return problem_response(
+                500, "Something went wrong on the server; it has been logged. Please try again."
+            )
+        return PlainTextResponse("Internal Server Error", status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException):
