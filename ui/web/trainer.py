@@ -102,8 +102,11 @@ class TrainerHandlers:
             raise refusal(str(error)) from None
         markdown = self.pack_markdown(theme, legend_ids)
         name = f"discussion-pack-{theme or 'legends'}-{date.today().isoformat()}.md"
-        # One folder per pack: Gradio copies the file into its cache to serve it.
-        path = Path(tempfile.mkdtemp(prefix="legends-pack-")) / name
         header = "*Made with Service Legends; every story cites its source.*\n\n"
-        path.write_text(markdown + "\n\n" + header, encoding="utf-8")
-        return neutralise_html(markdown), gr.DownloadButton(value=str(path), visible=True)
+        # The button copies the file into Gradio's own cache as it is made, so the folder
+        # it was written to is removed at once: no pack leaves a folder behind.
+        with tempfile.TemporaryDirectory(prefix="legends-pack-") as folder:
+            path = Path(folder) / name
+            path.write_text(markdown + "\n\n" + header, encoding="utf-8")
+            button = gr.DownloadButton(value=str(path), visible=True)
+        return neutralise_html(markdown), button
