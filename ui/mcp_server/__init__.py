@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from mcp.server.transport_security import TransportSecuritySettings
 
+from assistant import Assistant
 from ui.api import ApiParts
 from ui.mcp_server.server import build_server
 
@@ -47,12 +48,9 @@ def mount_mcp(app: FastAPI, parts: ApiParts, host: str = "127.0.0.1") -> None:
     app.router.lifespan_context = lifespan
 
 
-def run_stdio(assistant) -> None:
+def run_stdio(assistant: Assistant) -> None:
     """Serve one local client over stdin/stdout until it disconnects (trusted: no limits)."""
-    from ui.api.slots import AnswerSlots
-
-    server = build_server(assistant, AnswerSlots(1, 1), credentials=None)
-    server.run("stdio")
+    build_server(assistant).run("stdio")
 
 
 __all__ = ["MCP_PATH", "mount_mcp", "run_stdio"]

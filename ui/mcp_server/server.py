@@ -11,7 +11,7 @@ password as on the page and the JSON API.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -71,7 +71,7 @@ class LegendsMCP:
     def __init__(
         self,
         assistant: Assistant,
-        slots: AnswerSlots,
+        slots: AnswerSlots | None = None,
         credentials: Credentials | None = None,
     ):
         self.assistant = assistant
@@ -90,9 +90,11 @@ class LegendsMCP:
 
     def _admit(self, ctx: Context | None, *, trainer: bool = False) -> None:
         """Apply the HTTP caller's limits (and the trainer check); stdio is trusted."""
-        request = self._request(ctx)
-        if self.credentials is None or request is None:
+        if self.credentials is None:
             return
+        request = self._request(ctx)
+        if request is None:  # fail closed: a caller that cannot be identified is refused
+            raise ToolError("This server cannot tell who is calling; the tool is refused.")
         try:
             caller = self.credentials.identify(request)
             if trainer:
@@ -102,14 +104,15 @@ class LegendsMCP:
             raise ToolError(problem.detail) from None
 
     async def _run(self, function: Callable[[], T]) -> T:
-        if self.credentials is None:  # stdio: one local user, no queue to manage
+        if self.slots is None:  # stdio: one local user, no queue to manage
             return await anyio.to_thread.run_sync(function)
         try:
             return await self.slots.run(function)
         except ApiProblem as problem:
             raise ToolError(problem.detail) from None
 
-    def _legend(self, legend_id: str) -> Legend:
+    def find_legend(self, legend_id: str) -> Legend:
+        """The legend, or a tool error that says how to find ids."""
         legend = self.assistant.index.legends.get(legend_id)
         if legend is None:
             raise ToolError(f"No legend has the id {legend_id!r}; search_legends finds ids.")
@@ -152,7 +155,7 @@ class LegendsMCP:
         async def get_legend(legend_id: str) -> LegendDetail:
             """One legend in full: retelling, lessons, sources and any teaching material
             (moves, discussion questions, a role-play)."""
-            return LegendDetail.of(self._legend(legend_id))
+            return LegendDetail.of(self.find_legend(legend_id))
 
         @server.tool()
         async def suggest_for_situation(
@@ -197,7 +200,7 @@ class LegendsMCP:
             mime_type="text/markdown",
         )
         def legend_resource(legend_id: str) -> str:
-            return legend_markdown(self._legend(legend_id))
+            return legend_markdown(self.find_legend(legend_id))
 
         # Each legend known at start is also listed, so clients can browse them.
         for legend in index.legends.values():
@@ -215,16 +218,19 @@ class LegendsMCP:
 
 def _reader(mcp: LegendsMCP, legend_id: str) -> Callable[[], str]:
     def read() -> str:
-        return legend_markdown(mcp._legend(legend_id))
+        return legend_markdown(mcp.find_legend(legend_id))
 
     return read
 
 
 def build_server(
-    assistant: Assistant, slots: AnswerSlots, credentials: Credentials | None = None
+    assistant: Assistant,
+    slots: AnswerSlots | None = None,
+    credentials: Credentials | None = None,
 ) -> MCPServer:
-    """The MCP server; ``credentials`` None trusts every caller (stdio)."""
+    """The MCP server; ``credentials`` None trusts every caller, ``slots`` None runs each
+    call at once (stdio: one local user)."""
     return LegendsMCP(assistant, slots, credentials).server
 
 
-__all__: list[Any] = ["LegendsMCP", "build_server", "legend_markdown"]
+__all__ = ["LegendsMCP", "build_server", "legend_markdown"]
