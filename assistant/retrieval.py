@@ -58,15 +58,3 @@ def choose(
         if hit.relevance >= threshold or (keep_best and rank == 0)
     ]
     return chosen[:limit]
-
-
-def retrieve(
-    legend_index: LegendIndex, plan: Plan, facets=None, limit: int | None = None
-) -> list[SearchHit]:
-    """The fitting legends for ``plan``, best first (empty when none clears the threshold).
-
-    Used where no refusal decision is made (follow-ups, the trainer tab); a new question
-    in the assistant goes through :mod:`assistant.refusal` first.
-    """
-    hits = candidates(legend_index, plan)
-    return choose(hits, plan, show_threshold(legend_index), limit, keep_best=False)

@@ -1,4 +1,4 @@
-"""Ranking and abstention metrics over labelled questions.
+"""Ranking metrics over labelled questions.
 
 recall@k is normalised by ``min(k, |relevant|)`` so a broad question with ten fitting
 legends can still score 1.0 when the top three all fit.
@@ -29,16 +29,6 @@ def ndcg_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
     dcg = sum(1.0 / math.log2(i + 2) for i, item in enumerate(ranked[:k]) if item in relevant)
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
     return dcg / ideal if ideal else 0.0
-
-
-def abstention_scores(abstained: Sequence[bool], off_topic: Sequence[bool]) -> dict[str, float]:
-    """Precision and recall of abstaining, where off-topic questions should abstain."""
-    true_pos = sum(a and o for a, o in zip(abstained, off_topic, strict=True))
-    predicted = sum(abstained)
-    actual = sum(off_topic)
-    precision = true_pos / predicted if predicted else 1.0
-    recall = true_pos / actual if actual else 1.0
-    return {"abstention_precision": precision, "abstention_recall": recall}
 
 
 def success_at(ranked: Sequence[str], strong: set[str] | frozenset[str], k: int) -> float:
