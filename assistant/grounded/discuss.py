@@ -189,10 +189,11 @@ def compare_question(legends: list[Legend]) -> str | None:
     first, second = legends[0], legends[1]
     if same := _same_company(first.company, second.company):
         names = (f'"{common.escape(first.title)}"', f'"{common.escape(second.title)}"')
-        subject = f"the two {common.escape(same)} stories, {names[0]} and {names[1]}"
+        subject = f"the two stories from {common.escape(same)}, {names[0]} and {names[1]},"
     else:
-        subject = f"the {common.escape(first.company)} and {common.escape(second.company)} stories"
-    return f"Set {subject} side by side: what do they have in common, and what is different?"
+        companies = (common.escape(first.company), common.escape(second.company))
+        subject = f"the stories of {companies[0]} and {companies[1]}"
+    return f"Put {subject} side by side: what do they have in common, and what is different?"
 
 
 def _same_company(first: str, second: str) -> str | None:

@@ -196,12 +196,13 @@ def test_no_story_is_compared_with_itself():
         by_company.setdefault(legend.company, []).append(legend)
     same = next(group for group in by_company.values() if len(group) > 1)
     question = compare_question(same[:2])
-    assert f"the two {same[0].company} stories" in question
+    assert f"the two stories from {same[0].company}" in question
     assert common.escape(same[0].title) in question and common.escape(same[1].title) in question
     for first, second in zip(LEGENDS, LEGENDS[1:], strict=False):
         question = compare_question([first, second]) or ""
         assert f"{first.company} and {first.company}" not in question
         assert f"{first.company} with {first.company}" not in question
+        assert not re.search(r"\b(the|a|an) (The|A|An)\b", question), question
 
 
 @pytest.mark.slow
@@ -243,6 +244,8 @@ def test_templates_read_well_for_every_legend(shared_index):
     for legend in LEGENDS:
         for mode, text in all_answers(legend, shared_index).items():
             where = f"{legend.id} ({mode})"
+            if re.search(r"\b(the|a|an) (The|A|An)\b", text):
+                problems.append(f"{where}: a doubled article")
             if DOUBLED_STOP.search(text):
                 problems.append(f"{where}: doubled punctuation near {DOUBLED_STOP.search(text)}")
             for heading, body in sections(text):
