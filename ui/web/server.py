@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 import gradio as gr
 import uvicorn
@@ -17,6 +19,7 @@ from ui.mcp_server import mount_mcp
 from ui.storage.database import get_engine, session_scope
 from ui.web.access import Access, is_loopback
 from ui.web.app import CSS, THEME, TITLE, build_blocks
+from ui.web.errors import quiet_gradio_tracebacks
 from ui.web.guard import Guard
 from ui.web.sessions import lighten_sessions
 
@@ -112,6 +115,7 @@ def create_app(
         head=FRAME_GUARD,
     )
     lighten_sessions(app, blocks)  # a /chat call no longer renders the whole page
+    quiet_gradio_tracebacks()  # a failed event is one log line, a few a minute
     # Outermost: the client address, the body limit, refused routes, security headers.
     app.add_middleware(
         Guard,
@@ -123,16 +127,28 @@ def create_app(
 
 
 class _Server(uvicorn.Server):
-    """uvicorn, printing the URL once the socket is listening."""
+    """uvicorn, printing the URL once the socket is listening, then warming up."""
 
-    def __init__(self, config: uvicorn.Config, url: str):
+    def __init__(self, config: uvicorn.Config, url: str, warm_up=None):
         super().__init__(config)
         self.url = url
+        self.warm_up = warm_up
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         if self.started:
             print(f"Service Legends is running at {self.url}  (Ctrl+C to stop)", flush=True)
+            if self.warm_up is not None:
+                threading.Thread(target=self.warm_up, name="warm-up", daemon=True).start()
+
+
+def _warm_up(assistant: Assistant) -> None:
+    """Load what the first answer needs (the embedding model, the keyword index) after
+    the server is listening, so neither the start nor the first visitor waits for it."""
+    try:
+        assistant.respond("a customer whose parcel was lost")
+    except Exception:  # noqa: BLE001 - a warm-up failing only means a slower first answer
+        logging.getLogger("legends.web").exception("warm-up failed")
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -170,7 +186,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         timeout_graceful_shutdown=3,
         proxy_headers=False,
     )
-    server = _Server(config, f"http://{shown}:{port}/")
+    server = _Server(config, f"http://{shown}:{port}/", lambda: _warm_up(assistant))
     server.run()
     if not server.started:
         raise SystemExit(1)  # uvicorn has said why (for example, the port is in use)

@@ -95,3 +95,25 @@ def test_security_headers_on_every_response(guarded_server):
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "frame-ancestors *" in response.headers["content-security-policy"]
+
+
+def test_malformed_event_calls_do_not_flood_the_log(guarded_server):
+    before = guarded_server.log.read_text(errors="replace")
+    headers = {"X-Forwarded-For": "203.0.113.60"}
+    bad_inputs = [[{"not": "text"}], [123, [], None], [None], [["a"], "b", "c", "d", "e"]]
+    calls = 0
+    for round_number in range(10):
+        for data in bad_inputs:
+            base = guarded_server.url + "gradio_api/call/chat"
+            response = httpx.post(base, json={"data": data}, headers=headers)
+            calls += 1
+            if response.status_code != 200:
+                continue
+            event = response.json()["event_id"]
+            with httpx.stream("GET", f"{base}/{event}", headers=headers, timeout=30) as stream:
+                "".join(stream.iter_text())
+    added = guarded_server.log.read_text(errors="replace")[len(before) :]
+    reports = added.count("an event failed")
+    print(f"{calls} malformed calls -> {reports} one-line reports, no traceback")
+    assert "Traceback" not in added
+    assert 1 <= reports <= 10, added[-3000:]  # at most 10 a minute (ui/web/errors.py)
