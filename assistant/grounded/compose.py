@@ -66,9 +66,10 @@ def compose_answer(
     if not legends:
         return Composed(nothing_fits(plan), [])
     vectors = _vectors(library)
+    pool = list(library.legends.values()) if library is not None else legends
+    moves = move_index(pool, vectors)  # built once per corpus: every text embedded up front
     if plan.mode == "suggest":
-        pool = list(library.legends.values()) if library is not None else legends
-        chosen = move_index(pool, vectors).choose(
+        chosen = moves.choose(
             vectors.embedder.embed_query(plan.query.strip()),
             retrieved=[legend.id for legend in legends],
             allowed=_allowed(plan, pool, legends),

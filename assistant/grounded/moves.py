@@ -52,6 +52,9 @@ class MoveIndex:
         # The story's situation, one row per move: it tells apart moves whose own
         # situations read alike but belong to different kinds of trouble.
         self.story_matrix = vectors.matrix([legend.situation for legend, _ in self.entries])
+        # Discuss mode picks a pack's takeaway among its legends' lessons by similarity:
+        # embed them all now, with the moves, so no answer waits for the model later.
+        vectors.matrix([lesson for legend in self.legends for lesson in legend.lessons])
 
     def similarities(self, query_vector: list[float] | np.ndarray) -> np.ndarray:
         """Cosine similarity of every move's situation to the query (unit vectors)."""

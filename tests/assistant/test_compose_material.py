@@ -27,8 +27,10 @@ def test_move_vectors_are_embedded_once_and_read_back_from_the_index_folder(tmp_
     sample = LEGENDS[:12]
     first = TextVectors(embedder, tmp_path)
     built = MoveIndex(sample, first)
-    moves = sum(len(lg.moves) for lg in sample)
-    assert first.embedded == len(built.entries) + len(sample) == moves + len(sample)
+    texts = {m.when for lg in sample for m in lg.moves} | {lg.situation for lg in sample}
+    texts |= {lesson for lg in sample for lesson in lg.lessons}
+    assert len(built.entries) == sum(len(lg.moves) for lg in sample)
+    assert first.embedded == len(texts)  # each distinct text once: situations, stories, lessons
     assert (tmp_path / FILE_NAME).exists()
     # Another process (a fresh cache on the same folder) embeds nothing.
     second = TextVectors(embedder, tmp_path)
