@@ -53,8 +53,12 @@ class _Builder:
     ):
         self.topic = topic
         # Stories with curated material lead; the rest keep retrieval's order.
-        self.legends = sorted(legends, key=lambda lg: not material(lg).curated)
         self.facets = facets
+        # Stories with curated material lead, then those carrying a theme or principle the
+        # request names; otherwise retrieval's order is kept.
+        self.legends = sorted(
+            legends, key=lambda lg: (not material(lg).curated, not self._on_topic(lg))
+        )
         self._vectors = vectors
 
     def title(self, pack_format: str) -> str:
@@ -132,9 +136,15 @@ class _Builder:
             blocks.append(f"{number}. {comparison}")
         return "\n\n".join(blocks)
 
+    def _on_topic(self, legend: Legend) -> bool:
+        named = set(self.facets.themes) | set(self.facets.principles)
+        return bool(named & (set(legend.themes) | set(legend.principles)))
+
     def takeaway(self) -> str:
-        """The lesson of the chosen legends that best fits what the trainer asked for."""
-        lessons = [(legend, lesson) for legend in self.legends for lesson in legend.lessons]
+        """The lesson of the chosen legends that best fits what the trainer asked for (from a
+        legend carrying the theme or principle the request names, when one does)."""
+        on_topic = [legend for legend in self.legends if self._on_topic(legend)]
+        lessons = [(lg, lesson) for lg in on_topic or self.legends for lesson in lg.lessons]
         legend, lesson = self._best(lessons, [text for _, text in lessons])
         return f"{common.escape(common.sentence(lesson))} *(from {common.escape(legend.company)})*"
 
