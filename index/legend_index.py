@@ -28,6 +28,7 @@ from index.ranking import DEFAULT_RETRIEVER, QuerySignals, rank
 from index.snapshot import VectorSnapshot, corpus_fingerprint
 from index.store import SCHEMA_VERSION, LegendStore, StoreUnavailable
 from index.sync import SyncReport, sync_store
+from index.teaching import TeachingViews, teaching_views
 
 log = logging.getLogger("legends.index")
 # How long an unreachable Chroma server is left alone before the next attempt.
@@ -100,6 +101,7 @@ class LegendIndex:
         self._companies: list[str] = []
         self._keyword = KeywordIndex([])
         self._snapshot: VectorSnapshot | None = None
+        self._teaching: TeachingViews | None = None
         self._repairing = threading.Event()
         if self.settings.chroma_url:
             self._connect()  # report an unreachable server at once
@@ -164,6 +166,7 @@ class LegendIndex:
             shutil.move(str(self.settings.index_dir), str(broken))
         self._store_in_sync = False
         self._snapshot = None
+        self._teaching = None
         return self._open_store()
 
     # -- health -------------------------------------------------------------------------
@@ -346,6 +349,7 @@ class LegendIndex:
                 (i, s) for i, s in self._keyword.search(query, len(self._legends)) if i in allowed
             ],
             facets=detect_facets(query, self._companies),
+            teaching=self.teaching_cosines(query) if nearest else ({}, {}),
         )
         scored = rank(signals, retriever)
         ranked = sorted(scored, key=lambda i: scored[i], reverse=True)
@@ -355,6 +359,18 @@ class LegendIndex:
         if min_relevance is not None:
             hits = [hit for hit in hits if hit.relevance >= min_relevance]
         return hits[:k]
+
+    def teaching_cosines(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
+        """(best move-situation cosine, customer-brief cosine) by legend id for ``query``."""
+        teaching = self._teaching
+        if teaching is None:
+            with self._lock:
+                if self._teaching is None:
+                    self._teaching = teaching_views(
+                        list(self._legends.values()), self.embedder, self.settings.index_dir
+                    )
+                teaching = self._teaching
+        return teaching.cosines(self.embedder.embed_query(query))
 
     def evidence(self, query: str) -> tuple[float, float]:
         """(best cosine of any legend view, best BM25 score) for ``query``: how strongly

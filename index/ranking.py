@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -51,6 +51,9 @@ FEATURES = (
     "company_named",  # the question names the legend's company
     "classic",  # a staple of service training
     "classic_broad",  # a classic, for a question naming a theme or principle
+    "move_cosine",  # best cosine to the legend's moves' situations (agents' voice)
+    "customer_cosine",  # cosine to its role-play customer brief (first-person customer)
+    "move_gap",  # move_cosine minus the question's best move cosine over the library
 )
 
 
@@ -113,6 +116,8 @@ class QuerySignals:
     cosine: dict[str, float]  # best-view cosine, nearest first
     keyword: list[tuple[str, float]]  # BM25, best first
     facets: QueryFacets
+    # (best move-situation cosine, customer-brief cosine) by legend id; empty without vectors
+    teaching: tuple[dict[str, float], dict[str, float]] = field(default=({}, {}))
 
     @cached_property
     def floor(self) -> float:
@@ -203,6 +208,9 @@ def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
     principle_match = np.asarray(
         [len(facets.principles & p) for p in table.principles], dtype=np.float64
     )
+    moves, customer = signals.teaching
+    move_floor = min(moves.values(), default=0.0)
+    customer_floor = min(customer.values(), default=0.0)
     matrix = np.column_stack(
         [
             cosine,
@@ -217,6 +225,10 @@ def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
             np.asarray([c in facets.companies for c in table.companies], dtype=np.float64),
             table.classic,
             table.classic * broad,
+            np.asarray([moves.get(i, move_floor) for i in ids], dtype=np.float64),
+            np.asarray([customer.get(i, customer_floor) for i in ids], dtype=np.float64),
+            np.asarray([moves.get(i, move_floor) for i in ids], dtype=np.float64)
+            - max(moves.values(), default=0.0),
         ]
     )
     return ids, matrix.reshape(len(ids), len(FEATURES))

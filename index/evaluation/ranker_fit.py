@@ -21,7 +21,7 @@ C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 # The answer shows its best legend, then the next ones above a fitted relevance. The threshold
 # is the highest one whose dev answer success (a grade-2 legend among those shown) is within
 # SUCCESS_SLACK of the best any threshold reaches: success first, then fewer unfitting legends.
-SUCCESS_SLACK = 0.01
+SUCCESS_SLACK = 0.0
 SHOWN_AT_MOST = 3
 
 
@@ -34,6 +34,7 @@ def query_signals(legend_index: LegendIndex, query: str) -> QuerySignals:
         cosine=dict(nearest),
         keyword=legend_index._keyword.search(query, len(legends)),
         facets=legend_index.facets(query),
+        teaching=legend_index.teaching_cosines(query) if nearest else ({}, {}),
     )
 
 
