@@ -22,8 +22,9 @@ def test_ask_json_shape():
     result = runner.invoke(app, ["ask", "how have companies handled a lost item?", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"mode", "answer", "abstained", "legends"}
+    assert set(payload) == {"mode", "answer", "abstained", "legends", "refusal"}
     assert payload["mode"] == "ask" and payload["abstained"] is False
+    assert payload["refusal"] is None
     assert {"id", "title", "company", "sources"} <= set(payload["legends"][0])
     for legend in payload["legends"]:
         assert legend["company"] in payload["answer"]
