@@ -3,10 +3,13 @@
 The packaged legends are labelled data. Each is encoded as a vector (the MiniLM
 sentence embeddings when the caller hands in an encoder, else TF-IDF over stems), and
 scikit-learn fits one logistic regression per theme and per principle (one-vs-rest)
-and a multinomial one for the industry. A label below a confidence floor is left
-out rather than guessed; the floors are chosen by cross-validation on the library
-(out-of-fold probabilities, the floor with the best micro-F1). A legend needs one
-theme, so the most probable theme is kept even below its floor.
+and a multinomial one for the industry. Each legend teaches with all it says (story,
+lessons, advice, when its moves apply); in cross-validation a held-out legend is
+labelled from its story alone, as an ingested story arrives, with the TF-IDF
+vocabulary fitted on the training folds only. A label below a confidence floor is left
+out rather than guessed; the floor is the one with the best out-of-fold micro-F1, and
+the reported F1 grades each fold at a floor chosen on the other folds. A legend needs
+one theme, so the most probable theme is kept even below its floor.
 
 The same vectors find the curated legends nearest to a new story; their lessons are
 offered only above a similarity floor, also chosen on the library (the lowest
@@ -31,7 +34,7 @@ from corpus.text import similarity_stop_words, stems
 
 Encoder = Callable[[list[str]], np.ndarray]
 MAX_THEMES = 4
-MODEL_VERSION = 2  # bump when the model code changes, so cached fits are not reused
+MODEL_VERSION = 4  # bump when the model code changes, so cached fits are not reused
 MAX_PRINCIPLES = 4
 C_BINARY = 4.0
 MIN_POSITIVES = 3  # a label seen fewer times in the library cannot be learned
@@ -41,7 +44,15 @@ NEIGHBOUR_PRECISION = 0.8
 
 
 def legend_training_text(legend: Legend) -> str:
-    """What a curated legend tells, in the words a new story would use."""
+    """Everything a curated legend says about its themes: the story, its lessons, the
+    advice and when each move applies (more words per legend teach the model more)."""
+    moves = [move.when for move in legend.moves]
+    return " ".join([legend_story_text(legend), *legend.lessons, legend.try_this, *moves])
+
+
+def legend_story_text(legend: Legend) -> str:
+    """Only the story, as a newly ingested one arrives (no lessons or advice yet): what
+    cross-validation labels, so its figures match what ingestion will see."""
     return " ".join(
         [legend.title, legend.situation, legend.action, legend.outcome, legend.retelling]
     )
@@ -74,7 +85,9 @@ def _unit(rows: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _MultiLabel:
-    """One-vs-rest logistic regressions for a label set, with one confidence floor."""
+    """One-vs-rest logistic regressions for a label set, with one confidence floor.
+
+    (A floor per label was tried: the same cross-validated F1, so the simpler one stays.)"""
 
     labels: list[str]
     models: dict[str, object]
@@ -136,20 +149,45 @@ def _folds(count: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return list(splitter.split(np.arange(count)))
 
 
-def _out_of_fold(vectors: np.ndarray, values: list[list[str]], labels: list[str]) -> np.ndarray:
-    """Out-of-fold probability of each label for each legend (rows x labels)."""
+EncoderFactory = Callable[[list[str]], Encoder]
+
+
+@dataclass(frozen=True)
+class _Training:
+    """The library as training data: what each legend teaches (full text) and what a
+    held-out legend is labelled from in cross-validation (its story only)."""
+
+    teach: list[str]
+    story: list[str]
+    make_encoder: EncoderFactory
+
+    def fold_vectors(self, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of one fold, the encoder fitted on the training part only."""
+        encode = self.make_encoder([self.teach[i] for i in train])
+        return (
+            _unit(np.asarray(encode([self.teach[i] for i in train]), dtype=float)),
+            _unit(np.asarray(encode([self.story[i] for i in test]), dtype=float)),
+        )
+
+
+def _out_of_fold(
+    training: _Training, values: list[list[str]], labels: list[str]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Out-of-fold probability of each label for each legend (rows x labels), and the
+    rows of each fold."""
     matrix = _label_matrix(values, labels)
     out = np.zeros(matrix.shape, dtype=float)
-    for train, test in _folds(len(values)):
+    folds = _folds(len(values))
+    for train, test in folds:
+        train_vectors, test_vectors = training.fold_vectors(train, test)
         for column, _label in enumerate(labels):
             targets = matrix[train, column]
             if targets.min() == targets.max():
                 out[test, column] = float(targets[0])
                 continue
-            out[test, column] = _fit_binary(vectors[train], targets).predict_proba(vectors[test])[
-                :, 1
-            ]
-    return out
+            model = _fit_binary(train_vectors, targets)
+            out[test, column] = model.predict_proba(test_vectors)[:, 1]
+    return out, [test for _train, test in folds]
 
 
 @dataclass(frozen=True)
@@ -164,30 +202,74 @@ class LabelScores:
     labels: int
 
 
-def _score_at(
-    probabilities: np.ndarray,
-    values: list[list[str]],
-    labels: list[str],
-    floor: float,
-    limit: int,
-    keep_one: bool,
-) -> tuple[float, float, float]:
-    tp = fp = fn = 0
-    for row, truth in zip(probabilities, values, strict=True):
-        chosen = _MultiLabel(labels, {}, floor, limit).choose(
-            dict(zip(labels, row, strict=True)), keep_one
-        )
-        tp += len(set(chosen) & set(truth))
-        fp += len(set(chosen) - set(truth))
-        fn += len(set(truth) - set(chosen))
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 
 
+def _score_rows(
+    probabilities: np.ndarray,
+    values: list[list[str]],
+    labels: list[str],
+    rows: Sequence[int],
+    chooser: _MultiLabel,
+    keep_one: bool,
+) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for row in rows:
+        chosen = set(chooser.choose(dict(zip(labels, probabilities[row], strict=True)), keep_one))
+        tp += len(chosen & set(values[row]))
+        fp += len(chosen - set(values[row]))
+        fn += len(set(values[row]) - chosen)
+    return _f1(tp, fp, fn)
+
+
+def _best_floor(
+    probabilities: np.ndarray,
+    values: list[list[str]],
+    labels: list[str],
+    rows: Sequence[int],
+    limit: int,
+    keep_one: bool,
+) -> float:
+    """The floor with the best micro-F1 over ``rows`` (ties: the higher floor)."""
+
+    def f1(floor: float) -> float:
+        chooser = _MultiLabel(labels, {}, floor, limit)
+        return _score_rows(probabilities, values, labels, rows, chooser, keep_one)[2]
+
+    return max(FLOORS, key=lambda floor: (f1(floor), floor))
+
+
+def _nested_score(
+    probabilities: np.ndarray,
+    values: list[list[str]],
+    labels: list[str],
+    folds: list[np.ndarray],
+    limit: int,
+    keep_one: bool,
+) -> tuple[float, float, float]:
+    """Micro precision/recall/F1 with each fold's floors chosen on the other folds' rows,
+    so the figure does not grade floors on the legends they were tuned on."""
+    tp = fp = fn = 0
+    for test in folds:
+        rest = np.setdiff1d(np.arange(len(values)), test)
+        floor = _best_floor(probabilities, values, labels, rest, limit, keep_one)
+        chooser = _MultiLabel(labels, {}, floor, limit)
+        for row in test:
+            chosen = set(chooser.choose(dict(zip(labels, probabilities[row], strict=True)),
+                                        keep_one))  # fmt: skip
+            tp += len(chosen & set(values[row]))
+            fp += len(chosen - set(values[row]))
+            fn += len(set(values[row]) - chosen)
+    return _f1(tp, fp, fn)
+
+
 def _fit_group(
     group: str,
+    training: _Training,
     vectors: np.ndarray,
     values: list[list[str]],
     vocabulary: Sequence[str],
@@ -195,16 +277,14 @@ def _fit_group(
     keep_one: bool,
 ) -> tuple[_MultiLabel, LabelScores]:
     labels = _learnable(values, vocabulary)
-    oof = _out_of_fold(vectors, values, labels)
-    best = max(
-        FLOORS, key=lambda floor: (_score_at(oof, values, labels, floor, limit, keep_one)[2], floor)
-    )
-    precision, recall, f1 = _score_at(oof, values, labels, best, limit, keep_one)
+    oof, folds = _out_of_fold(training, values, labels)
+    precision, recall, f1 = _nested_score(oof, values, labels, folds, limit, keep_one)
     matrix = _label_matrix(values, labels)
+    floor = _best_floor(oof, values, labels, range(len(values)), limit, keep_one)
     models = {label: _fit_binary(vectors, matrix[:, i]) for i, label in enumerate(labels)}
     return (
-        _MultiLabel(labels, models, best, limit),
-        LabelScores(group, best, precision, recall, f1, len(labels)),
+        _MultiLabel(labels, models, floor, limit),
+        LabelScores(group, floor, precision, recall, f1, len(labels)),
     )
 
 
@@ -336,9 +416,14 @@ def _industry_classifier():
     )
 
 
-def _neighbour_floor(vectors: np.ndarray, legends: list[Legend]) -> float:
-    """The lowest similarity at which the nearest other legend shares most themes (80%)."""
-    similarities = vectors @ vectors.T
+def _neighbour_floor(
+    vectors: np.ndarray, story_vectors: np.ndarray, legends: list[Legend]
+) -> float:
+    """The lowest similarity at which the nearest other legend shares most themes (80%).
+
+    Each legend's story alone is compared with the others' full texts, as a newly
+    ingested story will be."""
+    similarities = story_vectors @ vectors.T
     np.fill_diagonal(similarities, -1.0)
     pairs = []
     for row, legend in enumerate(legends):
@@ -359,6 +444,12 @@ def fit_label_model(
     """Fit every label model on ``legends`` (curated ones), choosing floors by cross-validation."""
     curated = [legend for legend in legends if legend.origin == "curated"]
     texts = [legend_training_text(legend) for legend in curated]
+    given = encode
+    training = _Training(
+        teach=texts,
+        story=[legend_story_text(legend) for legend in curated],
+        make_encoder=TfidfEncoder if given is None else (lambda _texts: given),
+    )
     if encode is None:
         encode = TfidfEncoder(texts)
         name = TfidfEncoder.name
@@ -366,11 +457,18 @@ def fit_label_model(
         warnings.simplefilter("ignore")  # convergence chatter on tiny folds
         vectors = _unit(np.asarray(encode(texts), dtype=float))
         themes, theme_scores = _fit_group(
-            "themes", vectors, [list(lg.themes) for lg in curated], THEMES, MAX_THEMES, True
+            "themes",
+            training,
+            vectors,
+            [list(lg.themes) for lg in curated],
+            THEMES,
+            MAX_THEMES,
+            True,
         )
         vocabulary = sorted({p for lg in curated for p in lg.principles})
         principles, principle_scores = _fit_group(
             "principles",
+            training,
             vectors,
             [list(lg.principles) for lg in curated],
             vocabulary,
@@ -389,7 +487,9 @@ def fit_label_model(
         principles=principles,
         industry_model=industry_model,
         industry_floor=industry_floor,
-        neighbour_floor=_neighbour_floor(vectors, curated),
+        neighbour_floor=_neighbour_floor(
+            vectors, _unit(np.asarray(encode(training.story), dtype=float)), curated
+        ),
         scores=[theme_scores, principle_scores, industry_scores],
     )
 
@@ -398,11 +498,12 @@ def library_fingerprint(legends: list[Legend]) -> str:
     """A hash of what the label models learn from: changes when the library does."""
     digest = hashlib.sha256()
     for legend in sorted(legends, key=lambda lg: lg.id):
-        digest.update(legend.model_dump_json(include={"id", "themes", "principles", "industry",
-                                                      "retelling", "title"}).encode())  # fmt: skip
+        digest.update(legend.model_dump_json(include=TRAINED_FIELDS).encode())
     return digest.hexdigest()[:16]
 
 
+TRAINED_FIELDS = {"id", "themes", "principles", "industry", "title", "situation", "action",
+                  "outcome", "retelling", "lessons", "try_this", "moves"}  # fmt: skip
 _CACHE: dict[tuple[str, str], LabelModel] = {}
 
 

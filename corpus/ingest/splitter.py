@@ -60,6 +60,8 @@ def _rules() -> dict:
         "actor": re.compile(raw["actor"], flags),
         "boilerplate": re.compile(raw["boilerplate"], flags),
         "bio": re.compile(raw["bio"]),
+        "statistic": re.compile(raw["statistic"], flags),
+        "reporting_past": frozenset(raw["reporting_past"]),
         "story_intro": re.compile(raw["story_intro"], flags),
         "strong_introduction": re.compile(raw["strong_introduction"]),
         "provider": re.compile(
@@ -173,6 +175,13 @@ def past_verbs(text: str) -> set[str]:
         ):
             found.add(lower)
     return found
+
+
+def reports_a_statistic(text: str, past: set[str]) -> bool:
+    """Whether ``text`` reports a figure (survey, average, ranking) and tells no event:
+    hardly any past-tense verbs besides reporting ones ('a study found', 'five were')."""
+    events = past - _rules()["reporting_past"]
+    return bool(_rules()["statistic"].search(text)) and len(events) < _rules()["min_event_verbs"]
 
 
 def names_provider(text: str) -> bool:
@@ -310,6 +319,9 @@ def score_story(text: str, company: CompanyGuess) -> tuple[float, list[str]]:
         if first_hand:
             score += 1.5
             reasons.append("first-hand account")
+    if reports_a_statistic(text, past):
+        score -= 5.0
+        reasons.append("a statistic, no event")
     if any(is_boilerplate(s) for s in sentences(text)):
         score -= 5.0
         reasons.append("boilerplate")
