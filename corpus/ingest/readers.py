@@ -14,6 +14,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -26,16 +27,14 @@ MAX_BYTES = 10 * 1024 * 1024
 TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".jsonl", ".csv")
 
-# Column / key names accepted in batches, by field (first match wins).
-ROW_KEYS: dict[str, tuple[str, ...]] = {
-    "company": ("company", "brand", "business", "organisation", "organization"),
-    "title": ("title", "headline", "name"),
-    "text": ("story", "text", "body", "content", "retelling", "description"),
-    "source_url": ("source_url", "url", "link", "source"),
-    "date": ("date", "published", "year"),
-    "themes": ("themes", "theme", "tags"),
-    "industry": ("industry",),
-}
+RULES_FILE = Path(__file__).with_name("readers.yaml")
+
+
+@cache
+def row_keys() -> dict[str, tuple[str, ...]]:
+    """Column / key names accepted in batches, by field (first match wins): readers.yaml."""
+    raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["row_keys"]
+    return {name: tuple(str(key).casefold() for key in keys) for name, keys in raw.items()}
 
 
 class IngestError(Exception):
@@ -381,7 +380,7 @@ def _add_row(document: Document, record: dict, number: int) -> None:
     lowered = {str(k).strip().casefold(): v for k, v in record.items() if k is not None}
 
     def pick(name: str):
-        for key in ROW_KEYS[name]:
+        for key in row_keys()[name]:
             value = lowered.get(key)
             if value not in (None, ""):
                 return value
@@ -389,7 +388,7 @@ def _add_row(document: Document, record: dict, number: int) -> None:
 
     story = _text_or_none(pick("text"))
     if not story:
-        keys = "/".join(ROW_KEYS["text"][:2])
+        keys = "/".join(row_keys()["text"][:2])
         document.row_errors.append(f"line {number}: no story text (a '{keys}' field)")
         return
     document.rows.append(
