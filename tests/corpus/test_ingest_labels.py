@@ -12,8 +12,9 @@ def test_cross_validation_reports_every_label_group():
     assert set(groups) == {"themes", "principles", "industry"}
     themes = groups["themes"]
     assert themes.labels == len(THEMES)
-    # Far better than chance (14 themes, about three per legend): the model learned something.
-    assert themes.f1 >= 0.4
+    # Far better than chance (14 themes, about three per legend), graded honestly: each
+    # held-out legend labelled from its story alone, at a floor chosen on the other folds.
+    assert themes.f1 >= 0.55
     assert 0.1 <= themes.floor <= 0.9
     assert "themes: floor" in model.summary()
 
