@@ -226,6 +226,7 @@ def test_browser_trainer_moderates_shared_stories(trainer_server, server_storage
     unwanted = add_submission(STORY.replace("Copperleaf", "Brightwater"), "Brightwater Bikes")
     record_feedback("down", "what about a customer whose parcel went missing?", "a", ["x-y"])
     legends_before = httpx.get(trainer_server.url + "healthz").json()["legends"]
+    pending = len(list_submissions(PENDING))  # other tests on this server may have left some
 
     context = browser.new_context(
         viewport={"width": 1400, "height": 1300},
@@ -244,12 +245,12 @@ def test_browser_trainer_moderates_shared_stories(trainer_server, server_storage
         # The table keeps hidden copies of its cells for measuring: the visible one.
         return queue.get_by_text(text).filter(visible=True).first
 
-    row("copperleaf").wait_for(timeout=15_000)
-    assert "2 pending" in page.locator("#moderation-summary").inner_text()
+    row("copperleaf<U+202E>").wait_for(timeout=15_000)
+    assert f"{pending} pending" in page.locator("#moderation-summary").inner_text()
     ratings = page.locator("#moderation-ratings")
     assert "whose parcel went missing" in ratings.inner_text() and "down" in ratings.inner_text()
 
-    row("copperleaf").click()
+    row("copperleaf<U+202E>").click()
     detail = page.locator("#moderation-detail")
     detail.get_by_text(f"Submission {smuggled}").wait_for(timeout=15_000)
     shown = detail.inner_text()
@@ -276,7 +277,7 @@ def test_browser_trainer_moderates_shared_stories(trainer_server, server_storage
     page.click("#moderation-reject")
     status.get_by_text(f"Rejected submission {unwanted.id}").wait_for(timeout=15_000)
     assert rejection_reasons()[unwanted.id] == "Told twice by one sharer."
-    assert "0 pending" in page.locator("#moderation-summary").inner_text()
+    assert f"{pending - 2} pending" in page.locator("#moderation-summary").inner_text()
     page.screenshot(path=str(ARTIFACTS / "trainer-moderation-decided.png"), full_page=True)
 
     # Signing out empties the lists: nothing of the queue stays on the page.
