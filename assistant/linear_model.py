@@ -79,7 +79,9 @@ def fit_classifier(
 
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
-    scale[scale == 0] = 1.0
+    # A (near-)constant column carries no information; dividing by a rounding-error
+    # std would fold weights of 1e30 into the shipped file.
+    scale[scale < 1e-6] = 1.0
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
     model.fit((features - mean) / scale, labels, sample_weight=sample_weight)
     coef = model.coef_

@@ -8,7 +8,6 @@ from typing import Literal
 from assistant.followups import Plan
 from corpus.schema import Legend
 
-
 # Why an answer holds no legends (``Reply.refusal``); ``abstained`` is true for all of them.
 # no-fit: nothing in the library fits (the answer offers the nearest covered themes);
 # personal-data: a request for data about any person; invention: a request to make up or

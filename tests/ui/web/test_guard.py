@@ -102,7 +102,7 @@ def test_malformed_event_calls_do_not_flood_the_log(guarded_server):
     headers = {"X-Forwarded-For": "203.0.113.60"}
     bad_inputs = [[{"not": "text"}], [123, [], None], [None], [["a"], "b", "c", "d", "e"]]
     calls = 0
-    for round_number in range(10):
+    for _round in range(10):
         for data in bad_inputs:
             base = guarded_server.url + "gradio_api/call/chat"
             response = httpx.post(base, json={"data": data}, headers=headers)
