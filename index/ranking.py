@@ -209,8 +209,12 @@ def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
         [len(facets.principles & p) for p in table.principles], dtype=np.float64
     )
     moves, customer = signals.teaching
-    move_floor = min(moves.values(), default=0.0)
-    customer_floor = min(customer.values(), default=0.0)
+    # A legend without curated teaching texts (an ingested story) is neither rewarded nor
+    # punished for it: its own best-view cosine stands in for the missing cosines, instead
+    # of the library's minimum, which buried every ingested story below the curated ones.
+    own = dict(zip(ids, cosine.tolist(), strict=True))
+    move_cos = np.asarray([moves.get(i, own[i]) for i in ids], dtype=np.float64)
+    customer_cos = np.asarray([customer.get(i, own[i]) for i in ids], dtype=np.float64)
     matrix = np.column_stack(
         [
             cosine,
@@ -225,10 +229,9 @@ def feature_matrix(signals: QuerySignals) -> tuple[list[str], np.ndarray]:
             np.asarray([c in facets.companies for c in table.companies], dtype=np.float64),
             table.classic,
             table.classic * broad,
-            np.asarray([moves.get(i, move_floor) for i in ids], dtype=np.float64),
-            np.asarray([customer.get(i, customer_floor) for i in ids], dtype=np.float64),
-            np.asarray([moves.get(i, move_floor) for i in ids], dtype=np.float64)
-            - max(moves.values(), default=0.0),
+            move_cos,
+            customer_cos,
+            move_cos - max(moves.values(), default=0.0),
         ]
     )
     return ids, matrix.reshape(len(ids), len(FEATURES))
