@@ -171,6 +171,25 @@ class SearchResponse(BaseModel):
     query: str
     results: list[SearchResult]
 
+    @classmethod
+    def of(cls, query: str, hits: list) -> SearchResponse:
+        """The response for ``hits`` (index SearchHits), shared by the API and MCP."""
+        from ui.cli.output import excerpt
+
+        return cls(
+            query=query,
+            results=[
+                SearchResult(
+                    **LegendRef.of(hit.legend).model_dump(),
+                    themes=list(hit.legend.themes),
+                    score=round(hit.score, 4),
+                    relevance=round(hit.relevance, 4),
+                    excerpt=excerpt(hit.legend.retelling),
+                )
+                for hit in hits
+            ],
+        )
+
 
 class LegendPage(BaseModel):
     """One page of legends, ordered by company then title."""

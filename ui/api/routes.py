@@ -17,19 +17,16 @@ from ui.api.models import (
     AskResponse,
     LegendDetail,
     LegendPage,
-    LegendRef,
     LegendSummary,
     PackRequest,
     PackResponse,
     Problem,
     SearchResponse,
-    SearchResult,
     ThemeInfo,
     ThemesResponse,
 )
 from ui.api.problems import ApiProblem
 from ui.api.slots import AnswerSlots
-from ui.cli.output import excerpt
 from ui.packs import PackError, build_pack
 from ui.web.cards import neutralise_html
 
@@ -110,19 +107,7 @@ def build_router(
             raise ApiProblem(422, "q: the query is empty")
         themes = [theme] if theme else None
         hits = await slots.run(lambda: index.search(q, k, themes=themes, industry=industry))
-        return SearchResponse(
-            query=q,
-            results=[
-                SearchResult(
-                    **LegendRef.of(hit.legend).model_dump(),
-                    themes=list(hit.legend.themes),
-                    score=round(hit.score, 4),
-                    relevance=round(hit.relevance, 4),
-                    excerpt=excerpt(hit.legend.retelling),
-                )
-                for hit in hits
-            ],
-        )
+        return SearchResponse.of(q, hits)
 
     @router.get(
         "/legends",

@@ -23,10 +23,9 @@ from starlette.requests import Request
 from assistant import Assistant, InvalidMessage
 from corpus.schema import Industry, Legend, Theme
 from ui.api.credentials import Credentials
-from ui.api.models import LegendDetail, LegendRef, SearchResponse, SearchResult
+from ui.api.models import LegendDetail, LegendRef, SearchResponse
 from ui.api.problems import ApiProblem
 from ui.api.slots import AnswerSlots
-from ui.cli.output import excerpt
 from ui.packs import MAX_LEGENDS, PackError, build_pack
 
 T = TypeVar("T")
@@ -137,19 +136,7 @@ class LegendsMCP:
             self._admit(ctx)
             themes = [theme] if theme else None
             hits = await self._run(lambda: index.search(query, k, themes=themes, industry=industry))
-            return SearchResponse(
-                query=query,
-                results=[
-                    SearchResult(
-                        **LegendRef.of(hit.legend).model_dump(),
-                        themes=list(hit.legend.themes),
-                        score=round(hit.score, 4),
-                        relevance=round(hit.relevance, 4),
-                        excerpt=excerpt(hit.legend.retelling),
-                    )
-                    for hit in hits
-                ],
-            )
+            return SearchResponse.of(query, hits)
 
         @server.tool()
         async def get_legend(legend_id: str) -> LegendDetail:
