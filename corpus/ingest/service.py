@@ -148,6 +148,8 @@ class _Corpus:
         problems = [*library.problems, *user.problems]
         self.taken = set(self.entries) | {p.path.stem for p in problems}
         self._labels: LabelModel | None = None
+        # Ids of the legends that already cite the file being ingested.
+        self.cited_here: list[str] = []
 
     @property
     def labels(self) -> LabelModel:
@@ -170,6 +172,17 @@ class _Corpus:
             for legend_id, entry in self.entries.items()
             if any(source.checksum == checksum for source in entry.legend.sources)
         ]
+
+    def already_told(self, text: str) -> Legend | None:
+        """The legend citing the current file that tells ``text``, whatever its company."""
+        if not self.cited_here:
+            return None
+        words = content_words(text)
+        here = [self.entries[i] for i in self.cited_here if i in self.entries]
+        model = SimilarityModel([e.words for e in self.entries.values()] + [words])
+        score, legend = max(((model.score(words, e.words), e.legend) for e in here),
+                            key=lambda pair: pair[0])  # fmt: skip
+        return legend if is_same_story(score, True) else None
 
     def find_same_story(self, text: str, company: str) -> Legend | None:
         """The legend of the same named company telling the same story as ``text``, if any."""
@@ -207,11 +220,10 @@ def _ingest_locked(paths: Iterable[Path], settings: Settings) -> IngestReport:
         except IngestError as error:
             file_report.errors.append(str(error))
             continue
-        already = corpus.citing(document.checksum)
-        if already:
-            # This very content is in the corpus already: re-ingesting changes nothing.
-            file_report.unchanged.extend(already)
-            continue
+        # Legends already citing this very content: each of its stories found among them
+        # is unchanged. The file is still split, so a run killed between two of one file's
+        # legend writes is completed by the next run instead of skipped as done.
+        corpus.cited_here = corpus.citing(document.checksum)
         pending: dict[str, Legend] = {}
         _ingest_document(document, corpus, pending, file_report)
         try:
@@ -352,6 +364,10 @@ def _ingest_candidate(
     pending: dict[str, Legend],
     report: FileReport,
 ) -> None:
+    told = corpus.already_told(text)
+    if told is not None:
+        _note(report.unchanged, told.id)
+        return
     same = corpus.find_same_story(text, candidate.company.name)
     if same is not None:
         updated = _with_source(same, candidate.source)

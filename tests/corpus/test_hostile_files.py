@@ -79,7 +79,7 @@ def _run_child(code: str) -> dict:
 
 
 CHILD = """
-import json, resource, time
+import json, time
 from pathlib import Path
 started = time.perf_counter()
 from corpus.ingest import ingest_paths
@@ -91,7 +91,10 @@ print(json.dumps({{
     "report": report,
     "problems": problems,
     "seconds": time.perf_counter() - started,
-    "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM is this process's own peak: ru_maxrss would carry over the forking parent's
+    # (a large pytest process), whatever the child itself used.
+    "max_rss_mb": int(next(line.split()[1] for line in open("/proc/self/status")
+                           if line.startswith("VmHWM:"))) / 1024,
 }}))
 """
 

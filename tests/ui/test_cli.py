@@ -40,7 +40,8 @@ def test_search_json_is_one_object_best_first(indexed_home):
     scores = [r["score"] for r in payload["results"]]
     assert scores == sorted(scores, reverse=True)
     ids = [r["id"] for r in payload["results"]]
-    assert "nordstrom-diamond-vacuum-bags" in ids and "ritz-carlton-joshie-giraffe" in ids
+    # Every lost-item legend fits; the learned ranker picks which three lead.
+    assert all("lost-item" in r["themes"] for r in payload["results"]), ids
     assert all(r["sources"] for r in payload["results"])
 
 

@@ -6,11 +6,11 @@ the MCP server.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import gradio as gr
+from gradio.processing_utils import save_bytes_to_cache
+from gradio.utils import get_upload_folder
 
 from assistant import Assistant
 from corpus.schema import THEMES, Legend
@@ -103,10 +103,8 @@ class TrainerHandlers:
         markdown = self.pack_markdown(theme, legend_ids)
         name = f"discussion-pack-{theme or 'legends'}-{date.today().isoformat()}.md"
         header = "*Made with Service Legends; every story cites its source.*\n\n"
-        # The button copies the file into Gradio's own cache as it is made, so the folder
-        # it was written to is removed at once: no pack leaves a folder behind.
-        with tempfile.TemporaryDirectory(prefix="legends-pack-") as folder:
-            path = Path(folder) / name
-            path.write_text(markdown + "\n\n" + header, encoding="utf-8")
-            button = gr.DownloadButton(value=str(path), visible=True)
-        return neutralise_html(markdown), button
+        # Written straight into Gradio's own file cache (where it serves downloads from),
+        # so no pack leaves a folder of ours behind.
+        data = (markdown + "\n\n" + header).encode("utf-8")
+        cached = save_bytes_to_cache(data, name, get_upload_folder())
+        return neutralise_html(markdown), gr.DownloadButton(value=cached, visible=True)
